@@ -1,0 +1,90 @@
+package io.tracebee.span;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Ordered, immutable span or resource attributes. Values are String, Long, Double or Boolean
+ * (the OTLP scalar types); the builder rejects anything else so exporters never meet a surprise.
+ */
+public final class Attributes {
+    private static final Attributes EMPTY = new Attributes(Map.of());
+
+    private final Map<String, Object> values;
+
+    private Attributes(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    public static Attributes empty() {
+        return EMPTY;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Map<String, Object> asMap() {
+        return values;
+    }
+
+    public Object get(String key) {
+        return values.get(key);
+    }
+
+    public int size() {
+        return values.size();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Attributes a && a.values.equals(values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+
+    /** Collects attributes in insertion order; a null value leaves the key out. */
+    public static final class Builder {
+        private final LinkedHashMap<String, Object> values = new LinkedHashMap<>();
+
+        public Builder put(String key, String value) {
+            if (value != null) {
+                values.put(key, value);
+            }
+            return this;
+        }
+
+        public Builder put(String key, long value) {
+            values.put(key, value);
+            return this;
+        }
+
+        public Builder put(String key, double value) {
+            values.put(key, value);
+            return this;
+        }
+
+        public Builder put(String key, boolean value) {
+            values.put(key, value);
+            return this;
+        }
+
+        public Builder putAll(Attributes other) {
+            values.putAll(other.values);
+            return this;
+        }
+
+        public Attributes build() {
+            return values.isEmpty() ? EMPTY : new Attributes(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+        }
+    }
+}
