@@ -1,0 +1,3 @@
+module tracebee.demo
+
+go 1.23

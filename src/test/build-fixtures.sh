@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Builds tracebee's test fixtures into OUTDIR (default ${TRACEBEE_FIXTURES:-$HOME/.cache/tracebee/fixtures}):
+#
+#   httpserver-go1.2x            test HTTP server (src/test/go/httpserver), one per Go minor, with symbols
+#   httpserver-go1.2x-stripped   the same built with -ldflags='-s -w' (no .symtab, no DWARF)
+#   otlpsend                     sends one span over OTLP/gRPC (src/test/go/otlpsend)
+#   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug exporters)
+#   MANIFEST                     "name go-version path" per artifact
+#
+# Needs only `go` (any version >= 1.21) and the Go module proxy: each artifact is built by a pinned
+# toolchain fetched through GOTOOLCHAIN. An artifact is rebuilt only when the hash of its inputs
+# (sources, toolchain, flags) differs from its stamp in OUTDIR/.stamps; outputs are moved into place
+# atomically. Usage: build-fixtures.sh [outdir]
+set -euo pipefail
+
+# Newest patch release of each minor that the module proxy serves (checked 2026-11).
+GO_VERSIONS=(1.23.12 1.24.13 1.25.14 1.26.11)
+# Toolchain for otlpsend and the collector.
+HOST_GO=1.26.11
+# Collector builder (ocb) and component versions: keep in step with src/test/collector/builder-config.yaml.
+# v0.162.0+ cannot be built from the proxy here (missing module zips), v0.161.0 resolves completely.
+OCB_VERSION=v0.161.0
+# Bump to force a rebuild of everything after changing how artifacts are built.
+BUILD_REV=1
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=${1:-${TRACEBEE_FIXTURES:-$HOME/.cache/tracebee/fixtures}}
+mkdir -p "$OUT/.stamps" "$OUT/.tools"
+OUT=$(cd "$OUT" && pwd)
+
+export CGO_ENABLED=0
+export GOFLAGS=-buildvcs=false
+export GOWORK=off
+unset GOOS GOARCH GOAMD64 GOEXPERIMENT
+
+# Leftovers of runs that were killed; a concurrent run's fresh temp dir is left alone.
+find "$OUT" -maxdepth 1 -name '.tmp.*' -mmin +120 -exec rm -rf {} + 2>/dev/null || true
+
+TMP=$(mktemp -d "$OUT/.tmp.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# hash_inputs ITEM... : sha256 over strings ("s:text") and file contents ("f:path").
+hash_inputs() {
+  local a
+  for a in "$@"; do
+    case $a in
+      f:*) printf 'file %s\n' "${a#f:$HERE/}"; cat -- "${a#f:}"; printf '\n' ;;
+      s:*) printf 'str %s\n' "${a#s:}" ;;
+      *) echo "hash_inputs: bad item $a" >&2; return 2 ;;
+    esac
+  done | sha256sum | cut -d' ' -f1
+}
+
+# go_files DIR : f: items for go.mod/go.sum and all .go files directly in DIR, sorted.
+go_files() {
+  local f
+  while IFS= read -r f; do printf 'f:%s\n' "$f"; done < <(find "$1" -maxdepth 1 -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort)
+}
+
+is_cached() { # NAME HASH
+  [[ -x "$OUT/$1" && -f "$OUT/.stamps/$1" && "$(cat "$OUT/.stamps/$1")" == "$2" ]]
+}
+
+install_artifact() { # NAME HASH BUILT_FILE
+  mv -f "$3" "$OUT/$1"
+  printf '%s\n' "$2" > "$TMP/$1.stamp"
+  mv -f "$TMP/$1.stamp" "$OUT/.stamps/$1"
+}
+
+report() { printf '%-8s %-30s %s\n' "$1" "$2" "$3"; }
+
+MANIFEST=()
+
+# --- httpserver, one per Go version, with and without symbols ---
+mapfile -t HTTPSERVER_INPUTS < <(printf 'f:%s\n' "$HERE/go/go.mod"; [[ -f $HERE/go/go.sum ]] && printf 'f:%s\n' "$HERE/go/go.sum"; go_files "$HERE/go/httpserver")
+for v in "${GO_VERSIONS[@]}"; do
+  minor=${v%.*}
+  for variant in "" -stripped; do
+    name=httpserver-go$minor$variant
+    ldflags=""
+    [[ -n $variant ]] && ldflags="-s -w"
+    h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$v" "s:ldflags=$ldflags" "s:flags=-trimpath" "${HTTPSERVER_INPUTS[@]}")
+    MANIFEST+=("$name go$v $OUT/$name")
+    if is_cached "$name" "$h"; then report cached "$name" ""; continue; fi
+    start=$SECONDS
+    (cd "$HERE/go" && GOTOOLCHAIN=go$v go build -trimpath -ldflags="$ldflags" -o "$TMP/$name" ./httpserver)
+    install_artifact "$name" "$h" "$TMP/$name"
+    report built "$name" "($((SECONDS - start))s)"
+  done
+done
+
+# --- otlpsend (own module: it needs the OTel SDK and a newer Go) ---
+name=otlpsend
+mapfile -t OTLPSEND_INPUTS < <(go_files "$HERE/go/otlpsend")
+h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$HOST_GO" "s:flags=-trimpath" "${OTLPSEND_INPUTS[@]}")
+MANIFEST+=("$name go$HOST_GO $OUT/$name")
+if is_cached "$name" "$h"; then
+  report cached "$name" ""
+else
+  start=$SECONDS
+  (cd "$HERE/go/otlpsend" && GOTOOLCHAIN=go$HOST_GO go build -trimpath -o "$TMP/$name" .)
+  install_artifact "$name" "$h" "$TMP/$name"
+  report built "$name" "($((SECONDS - start))s)"
+fi
+
+# --- OpenTelemetry Collector via the official builder ---
+name=otelcol-tracebee
+h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$HOST_GO" "s:ocb=$OCB_VERSION" "f:$HERE/collector/builder-config.yaml")
+MANIFEST+=("$name go$HOST_GO $OUT/$name")
+if is_cached "$name" "$h"; then
+  report cached "$name" ""
+else
+  start=$SECONDS
+  ocb=$OUT/.tools/ocb-$OCB_VERSION
+  if [[ ! -x $ocb ]]; then
+    GOTOOLCHAIN=go$HOST_GO GOBIN="$TMP/ocb-bin" go install "go.opentelemetry.io/collector/cmd/builder@$OCB_VERSION"
+    mv -f "$TMP/ocb-bin/builder" "$ocb"
+  fi
+  sed "s|^\([[:space:]]*output_path:\).*|\1 $TMP/otelcol-src|" "$HERE/collector/builder-config.yaml" > "$TMP/builder-config.yaml"
+  # ocb runs `go` from PATH with this environment: GOTOOLCHAIN pins the compiler.
+  if ! (cd "$TMP" && GOTOOLCHAIN=go$HOST_GO "$ocb" --config "$TMP/builder-config.yaml" > "$TMP/ocb.log" 2>&1); then
+    grep -v '^go: downloading' "$TMP/ocb.log" | tail -30 >&2
+    echo "build-fixtures: collector build failed" >&2
+    exit 1
+  fi
+  install_artifact "$name" "$h" "$TMP/otelcol-src/$name"
+  report built "$name" "($((SECONDS - start))s)"
+fi
+
+printf '%s\n' "${MANIFEST[@]}" > "$TMP/MANIFEST"
+mv -f "$TMP/MANIFEST" "$OUT/MANIFEST"
+echo "fixtures in $OUT"

@@ -1,0 +1,3 @@
+module tracebee.test/fixtures
+
+go 1.23

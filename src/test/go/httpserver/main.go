@@ -1,0 +1,96 @@
+// Command httpserver is the Go HTTP server that tracebee's integration tests attach uprobes to.
+//
+// It prints exactly one line "listening on <host:port>" to stdout once the listener is bound,
+// then serves until SIGTERM or SIGINT, when it shuts down gracefully.
+//
+// Routes (Go 1.22+ ServeMux patterns):
+//
+//	GET  /hello/{id}     200 "hello <id>"
+//	GET  /status/{code}  responds with status <code> and a short body
+//	POST /echo           200 echoing the request body
+//	GET  /nowrite        handler writes nothing (implicit 200, empty body)
+//	     /any/{rest...}  any method, 200 "any <rest>"
+//	anything else        ServeMux's 404 (or 405 for a known path with another method)
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+func newMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /hello/{id}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "hello "+r.PathValue("id"))
+	})
+	mux.HandleFunc("GET /status/{code}", func(w http.ResponseWriter, r *http.Request) {
+		code, err := strconv.Atoi(r.PathValue("code"))
+		if err != nil || code < 100 || code > 999 {
+			http.Error(w, "bad status code", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(code)
+		fmt.Fprintf(w, "status %d\n", code)
+	})
+	mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) {
+		if ct := r.Header.Get("Content-Type"); ct != "" {
+			w.Header().Set("Content-Type", ct)
+		}
+		io.Copy(w, r.Body)
+	})
+	mux.HandleFunc("GET /nowrite", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("/any/{rest...}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "any "+r.PathValue("rest"))
+	})
+	return mux
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
+	flag.Parse()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatalf("listen: %v", err)
+	}
+	// Exactly one line on stdout; os.Stdout is unbuffered, so it is flushed at once.
+	fmt.Fprintf(os.Stdout, "listening on %s\n", ln.Addr().String())
+
+	srv := &http.Server{
+		Handler:           newMux(),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			log.Fatalf("serve: %v", err)
+		}
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			log.Printf("shutdown: %v", err)
+		}
+	}
+}
