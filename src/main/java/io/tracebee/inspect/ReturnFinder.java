@@ -1,0 +1,29 @@
+package io.tracebee.inspect;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Finds every return instruction of a function, because Go programs cannot use uretprobes (the runtime moves
+ * goroutine stacks, and a uretprobe rewrites the return address on the stack): return probes are uprobes placed
+ * on each return instruction instead.
+ */
+public interface ReturnFinder {
+
+    /** The finder for an architecture's instruction set. */
+    static ReturnFinder forArch(Arch arch) {
+        return switch (arch) {
+            case X86_64 -> new X86ReturnFinder();
+            case AARCH64 -> new Arm64ReturnFinder();
+        };
+    }
+
+    /**
+     * The virtual addresses of every return instruction in {@code code}, a function's bytes starting at virtual
+     * address {@code address}, in ascending order.
+     *
+     * @param function the function's name, for the error message
+     * @throws TargetInspectionException {@code MALFORMED}, naming the function and offset, if the bytes cannot be
+     *                                   decoded (no guessing where the next instruction starts)
+     */
+    long[] findReturns(String function, long address, ByteBuffer code);
+}
