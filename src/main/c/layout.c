@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * sizeof/offsetof of the event structs in src/main/bpf/include/tracebee.h, as the compiler lays
+ * them out, so a Java test can check the decoder's constants against the header (the single source).
+ * Keys: "<struct>" for sizeof, "<struct>.<field>" for offsetof. Add a line when the header grows.
+ */
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "tracebee.h"
+#include "tb_jni.h"
+
+struct entry {
+	const char *key;
+	int value;
+};
+
+#define SIZE(s) { #s, (int)sizeof(struct s) }
+#define OFF(s, f) { #s "." #f, (int)offsetof(struct s, f) }
+
+static const struct entry entries[] = {
+	SIZE(tb_span_context),
+	OFF(tb_span_context, trace_id),
+	OFF(tb_span_context, span_id),
+	OFF(tb_span_context, flags),
+
+	SIZE(tb_event_header),
+	OFF(tb_event_header, kind),
+	OFF(tb_event_header, size),
+	OFF(tb_event_header, pid),
+	OFF(tb_event_header, tid),
+	OFF(tb_event_header, start_ns),
+	OFF(tb_event_header, end_ns),
+	OFF(tb_event_header, goroutine),
+	OFF(tb_event_header, target),
+	OFF(tb_event_header, sc),
+	OFF(tb_event_header, parent),
+
+	SIZE(tb_http_server_event),
+	OFF(tb_http_server_event, h),
+	OFF(tb_http_server_event, status),
+	OFF(tb_http_server_event, proto_major),
+	OFF(tb_http_server_event, proto_minor),
+	OFF(tb_http_server_event, method_len),
+	OFF(tb_http_server_event, path_len),
+	OFF(tb_http_server_event, pattern_len),
+	OFF(tb_http_server_event, remote_len),
+	OFF(tb_http_server_event, host_len),
+	OFF(tb_http_server_event, flags),
+	OFF(tb_http_server_event, method),
+	OFF(tb_http_server_event, path),
+	OFF(tb_http_server_event, pattern),
+	OFF(tb_http_server_event, remote_addr),
+	OFF(tb_http_server_event, host),
+
+	/* Constants of the header, so Java need not restate them either. */
+	{ "TB_TRACE_ID_SIZE", TB_TRACE_ID_SIZE },
+	{ "TB_SPAN_ID_SIZE", TB_SPAN_ID_SIZE },
+	{ "TB_EV_HTTP_SERVER", TB_EV_HTTP_SERVER },
+	{ "TB_HTTP_METHOD_MAX", TB_HTTP_METHOD_MAX },
+	{ "TB_HTTP_PATH_MAX", TB_HTTP_PATH_MAX },
+	{ "TB_HTTP_PATTERN_MAX", TB_HTTP_PATTERN_MAX },
+	{ "TB_HTTP_ADDR_MAX", TB_HTTP_ADDR_MAX },
+	{ "TB_HTTP_HOST_MAX", TB_HTTP_HOST_MAX },
+	{ "TB_HTTP_FLAG_TLS", TB_HTTP_FLAG_TLS },
+};
+
+#define N_ENTRIES ((int)(sizeof(entries) / sizeof(entries[0])))
+
+jobjectArray JNICALL tb_layoutKeys0(JNIEnv *env, jclass clazz)
+{
+	const char *keys[N_ENTRIES];
+
+	for (int i = 0; i < N_ENTRIES; i++)
+		keys[i] = entries[i].key;
+	return tb_string_array(env, keys, N_ENTRIES);
+}
+
+jintArray JNICALL tb_layoutValues0(JNIEnv *env, jclass clazz)
+{
+	jint vals[N_ENTRIES];
+	jintArray arr = (*env)->NewIntArray(env, N_ENTRIES);
+
+	if (!arr)
+		return NULL;
+	for (int i = 0; i < N_ENTRIES; i++)
+		vals[i] = entries[i].value;
+	(*env)->SetIntArrayRegion(env, arr, 0, N_ENTRIES, vals);
+	return arr;
+}

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: Apache-2.0
+/* bpf_object lifecycle: open from bytes, configure before load (rodata, map sizes, shared maps), load. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "errors.h"
+#include "tb_jni.h"
+
+/* The object and the ELF bytes it was opened from, which we keep for the object's lifetime. */
+struct tb_object {
+	struct bpf_object *obj;
+	void *elf;
+};
+
+jlong JNICALL tb_objectOpen0(JNIEnv *env, jclass clazz, jstring name, jbyteArray elf)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	struct tb_object *o;
+	const char *cname;
+	jsize len;
+	int err;
+
+	if (!name || !elf)
+		return -EINVAL;
+	len = (*env)->GetArrayLength(env, elf);
+	if (len <= 0)
+		return -EINVAL;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->elf = malloc((size_t)len);
+	if (!o->elf) {
+		free(o);
+		return -ENOMEM;
+	}
+	(*env)->GetByteArrayRegion(env, elf, 0, len, o->elf);
+	cname = tb_utf(env, name);
+	if (!cname) {
+		free(o->elf);
+		free(o);
+		return -ENOMEM;
+	}
+	opts.object_name = cname;
+	o->obj = bpf_object__open_mem(o->elf, (size_t)len, &opts);
+	err = o->obj ? 0 : tb_neg_errno();
+	tb_release_utf(env, name, cname);
+	if (err) {
+		free(o->elf);
+		free(o);
+		return err;
+	}
+	return TB_HANDLE(o);
+}
+
+static struct bpf_object *object(jlong h)
+{
+	return ((struct tb_object *)TB_PTR(h))->obj;
+}
+
+/* The object's ".rodata" map; libbpf finds internal maps by their ELF section name. */
+static struct bpf_map *rodata_map(struct bpf_object *obj)
+{
+	return bpf_object__find_map_by_name(obj, ".rodata");
+}
+
+/*
+ * Offset and size of a variable of the .rodata DATASEC. libbpf 1.1 has no bpf_object__find_var,
+ * so walk the section's btf_var_secinfos and compare the VAR names.
+ */
+static int rodata_var(struct bpf_object *obj, const char *var, __u32 *offset, __u32 *size)
+{
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct btf *btf = bpf_object__btf(obj);
+	int id;
+
+	if (!btf)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (id < 0)
+		return -ENOENT;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *t = btf__type_by_id(btf, vs->type);
+
+		if (t && btf_is_var(t) && strcmp(btf__name_by_offset(btf, t->name_off), var) == 0) {
+			*offset = vs->offset;
+			*size = vs->size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+jint JNICALL tb_objectRodataSize0(JNIEnv *env, jclass clazz, jlong h, jstring var)
+{
+	const char *cvar = tb_utf(env, var);
+	__u32 off, size;
+	int err;
+
+	if (!cvar)
+		return -EINVAL;
+	err = rodata_var(object(h), cvar, &off, &size);
+	tb_release_utf(env, var, cvar);
+	return err ? err : (jint)size;
+}
+
+jint JNICALL tb_objectSetRodata0(JNIEnv *env, jclass clazz, jlong h, jstring var, jbyteArray value)
+{
+	struct bpf_object *obj = object(h);
+	struct bpf_map *map;
+	const void *init;
+	const char *cvar;
+	size_t map_size;
+	__u32 off, size;
+	void *copy;
+	int err;
+
+	if (!var || !value)
+		return -EINVAL;
+	cvar = tb_utf(env, var);
+	if (!cvar)
+		return -ENOMEM;
+	err = rodata_var(obj, cvar, &off, &size);
+	tb_release_utf(env, var, cvar);
+	if (err)
+		return err;
+	if ((*env)->GetArrayLength(env, value) != (jsize)size)
+		return -EINVAL;
+	map = rodata_map(obj);
+	if (!map)
+		return -ENOENT;
+	init = bpf_map__initial_value(map, &map_size);
+	if (!init || (size_t)off + size > map_size)
+		return -EINVAL;
+	/* bpf_map__initial_value is const in 1.1: patch a copy and hand it back. Fails after load (-EBUSY). */
+	copy = malloc(map_size);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, init, map_size);
+	(*env)->GetByteArrayRegion(env, value, 0, (jsize)size, (jbyte *)copy + off);
+	err = tb_libbpf_err(bpf_map__set_initial_value(map, copy, map_size));
+	free(copy);
+	return err;
+}
+
+static struct bpf_map *find_map(JNIEnv *env, jlong h, jstring name)
+{
+	const char *cname = tb_utf(env, name);
+	struct bpf_map *map;
+
+	if (!cname)
+		return NULL;
+	map = bpf_object__find_map_by_name(object(h), cname);
+	tb_release_utf(env, name, cname);
+	return map;
+}
+
+jint JNICALL tb_objectSetMaxEntries0(JNIEnv *env, jclass clazz, jlong h, jstring name, jint max_entries)
+{
+	struct bpf_map *map = find_map(env, h, name);
+
+	if (!map)
+		return -ENOENT;
+	return tb_libbpf_err(bpf_map__set_max_entries(map, (__u32)max_entries));
+}
+
+jint JNICALL tb_objectReuseMapFd0(JNIEnv *env, jclass clazz, jlong h, jstring name, jint fd)
+{
+	struct bpf_map *map = find_map(env, h, name);
+
+	if (!map)
+		return -ENOENT;
+	return tb_libbpf_err(bpf_map__reuse_fd(map, fd));
+}
+
+jint JNICALL tb_objectLoad0(JNIEnv *env, jclass clazz, jlong h)
+{
+	return tb_libbpf_err(bpf_object__load(object(h)));
+}
+
+jlong JNICALL tb_objectProgram0(JNIEnv *env, jclass clazz, jlong h, jstring name)
+{
+	const char *cname = tb_utf(env, name);
+	struct bpf_program *prog;
+
+	if (!cname)
+		return -EINVAL;
+	prog = bpf_object__find_program_by_name(object(h), cname);
+	tb_release_utf(env, name, cname);
+	return prog ? TB_HANDLE(prog) : -ENOENT;
+}
+
+jlong JNICALL tb_objectMap0(JNIEnv *env, jclass clazz, jlong h, jstring name)
+{
+	struct bpf_map *map = name ? find_map(env, h, name) : NULL;
+
+	return map ? TB_HANDLE(map) : -ENOENT;
+}
+
+jobjectArray JNICALL tb_objectProgramNames0(JNIEnv *env, jclass clazz, jlong h)
+{
+	const char *names[256];
+	struct bpf_program *prog;
+	int n = 0;
+
+	bpf_object__for_each_program(prog, object(h)) {
+		if (n < (int)(sizeof(names) / sizeof(names[0])))
+			names[n++] = bpf_program__name(prog);
+	}
+	return tb_string_array(env, names, n);
+}
+
+jobjectArray JNICALL tb_objectMapNames0(JNIEnv *env, jclass clazz, jlong h)
+{
+	const char *names[256];
+	struct bpf_map *map;
+	int n = 0;
+
+	bpf_object__for_each_map(map, object(h)) {
+		if (n < (int)(sizeof(names) / sizeof(names[0])))
+			names[n++] = bpf_map__name(map);
+	}
+	return tb_string_array(env, names, n);
+}
+
+jint JNICALL tb_programFd0(JNIEnv *env, jclass clazz, jlong prog)
+{
+	int fd = bpf_program__fd(TB_PTR(prog));
+
+	return fd >= 0 ? fd : -EBADF;
+}
+
+jint JNICALL tb_mapFd0(JNIEnv *env, jclass clazz, jlong map)
+{
+	int fd = bpf_map__fd(TB_PTR(map));
+
+	return fd >= 0 ? fd : -EBADF;
+}
+
+void JNICALL tb_objectClose0(JNIEnv *env, jclass clazz, jlong h)
+{
+	struct tb_object *o = TB_PTR(h);
+
+	if (!o)
+		return;
+	bpf_object__close(o->obj);
+	free(o->elf);
+	free(o);
+}

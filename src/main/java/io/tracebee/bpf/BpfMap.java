@@ -1,0 +1,165 @@
+package io.tracebee.bpf;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Element access to a map by fd, on raw little-endian bytes. The fd belongs to whoever created the map (usually a
+ * {@link BpfObject}); this class never closes it.
+ */
+public final class BpfMap {
+    /** bpf_map_update_elem flags. */
+    public static final long ANY = 0;
+    public static final long NOEXIST = 1;
+    public static final long EXIST = 2;
+
+    /** enum bpf_map_type values this agent cares about. */
+    public static final int TYPE_HASH = 1;
+    public static final int TYPE_ARRAY = 2;
+    public static final int TYPE_PERCPU_HASH = 5;
+    public static final int TYPE_PERCPU_ARRAY = 6;
+    public static final int TYPE_LRU_HASH = 9;
+    public static final int TYPE_LRU_PERCPU_HASH = 10;
+    public static final int TYPE_RINGBUF = 27;
+
+    private final String name;
+    private final int fd;
+    private final int type;
+    private final int keySize;
+    private final int valueSize;
+    private final int maxEntries;
+    private final int id;
+
+    private BpfMap(String name, int fd, int[] info) {
+        this.name = name;
+        this.fd = fd;
+        this.type = info[0];
+        this.keySize = info[1];
+        this.valueSize = info[2];
+        this.maxEntries = info[3];
+        this.id = info[5];
+    }
+
+    /** Describes the map behind fd (type and sizes come from the kernel). */
+    public static BpfMap ofFd(String name, int fd) {
+        return new BpfMap(name, fd, Native.mapInfo(fd));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    public int type() {
+        return type;
+    }
+
+    public int keySize() {
+        return keySize;
+    }
+
+    /** Size of one value; per CPU for per-CPU maps. */
+    public int valueSize() {
+        return valueSize;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    /** The kernel's map id (stable across processes, shown by bpftool). */
+    public int id() {
+        return id;
+    }
+
+    public boolean isPerCpu() {
+        return type == TYPE_PERCPU_ARRAY || type == TYPE_PERCPU_HASH || type == TYPE_LRU_PERCPU_HASH;
+    }
+
+    /** Bytes a lookup writes: the value size, or for per-CPU maps the value size rounded to 8 times the possible CPUs. */
+    public int valueBufferSize() {
+        return isPerCpu() ? ((valueSize + 7) & ~7) * Native.possibleCpus() : valueSize;
+    }
+
+    /** Copies the value of key into value (of {@link #valueBufferSize()} bytes); false if absent. */
+    public boolean lookup(byte[] key, byte[] value) {
+        checkKey(key);
+        if (value.length != valueBufferSize()) {
+            throw new IllegalArgumentException("value buffer of map '" + name + "' must be " + valueBufferSize() + " bytes");
+        }
+        return Native.mapLookup(fd, key, value);
+    }
+
+    /** The value of key, or null if absent. */
+    public byte[] lookup(byte[] key) {
+        byte[] value = new byte[valueBufferSize()];
+        return lookup(key, value) ? value : null;
+    }
+
+    public void update(byte[] key, byte[] value) {
+        update(key, value, ANY);
+    }
+
+    public void update(byte[] key, byte[] value, long flags) {
+        checkKey(key);
+        if (value.length != valueBufferSize()) {
+            throw new IllegalArgumentException("value of map '" + name + "' must be " + valueBufferSize() + " bytes");
+        }
+        Native.mapUpdate(fd, key, value, flags);
+    }
+
+    /** False if the key was absent. */
+    public boolean delete(byte[] key) {
+        checkKey(key);
+        return Native.mapDelete(fd, key);
+    }
+
+    /** Writes the key following key (the first one when key is null) into next; false when there is none. */
+    public boolean nextKey(byte[] key, byte[] next) {
+        if (key != null) {
+            checkKey(key);
+        }
+        checkKey(next);
+        return Native.mapNextKey(fd, key, next);
+    }
+
+    /** For u32-keyed maps: the value at index, or null. */
+    public byte[] lookup(int index) {
+        return lookup(u32(index));
+    }
+
+    /** For u32-keyed per-CPU maps of u64 counters: the sum over CPUs of the 8 bytes at byteOffset of each CPU's value. */
+    public long sumPerCpuLong(int index, int byteOffset) {
+        byte[] v = lookup(u32(index));
+        if (v == null) {
+            return 0;
+        }
+        ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+        int stride = isPerCpu() ? (valueSize + 7) & ~7 : v.length;
+        long sum = 0;
+        for (int off = 0; off + byteOffset + 8 <= v.length; off += stride) {
+            sum += b.getLong(off + byteOffset);
+        }
+        return sum;
+    }
+
+    /** A u32 key (array maps). */
+    public static byte[] u32(int value) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array();
+    }
+
+    private void checkKey(byte[] key) {
+        if (key.length != keySize) {
+            throw new IllegalArgumentException("key of map '" + name + "' must be " + keySize + " bytes, got " + key.length);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfMap[" + name + ", fd " + fd + ", type " + type + ", key " + keySize + ", value " + valueSize
+                + ", max " + maxEntries + "]";
+    }
+}

@@ -1,0 +1,131 @@
+package io.tracebee.bpf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * Loads the JNI library the way netty does: first from {@code java.library.path}, else by extracting
+ * {@code META-INF/native/libtracebee_<arch>.so} from the classpath into a work directory.
+ */
+public final class NativeLibrary {
+    /** Directory to extract the library into; defaults to {@code java.io.tmpdir}. */
+    public static final String WORKDIR_PROPERTY = "tracebee.native.workdir";
+
+    private static final Object LOCK = new Object();
+    private static volatile Throwable failure;
+    private static volatile boolean loaded;
+
+    private NativeLibrary() {
+    }
+
+    /** {@code tracebee_x86_64}, {@code tracebee_aarch64}. */
+    public static String libraryName() {
+        return "tracebee_" + arch();
+    }
+
+    /** Loads the library once; throws {@link UnsatisfiedLinkError} (the same one on every call) when it cannot. */
+    public static void load() {
+        if (loaded) {
+            return;
+        }
+        synchronized (LOCK) {
+            if (loaded) {
+                return;
+            }
+            if (failure != null) {
+                throw rethrow(failure);
+            }
+            try {
+                loadOnce();
+                loaded = true;
+            } catch (Throwable t) {
+                failure = t;
+                throw rethrow(t);
+            }
+        }
+    }
+
+    /** Whether the library is (or can be) loaded, without throwing. */
+    public static boolean isAvailable() {
+        try {
+            load();
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** Why loading failed, or null. */
+    public static Throwable failure() {
+        return failure;
+    }
+
+    private static void loadOnce() {
+        String name = libraryName();
+        try {
+            System.loadLibrary(name);
+            return;
+        } catch (UnsatisfiedLinkError systemPathFailure) {
+            try {
+                loadFromClasspath(name);
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                e.addSuppressed(systemPathFailure);
+                throw e;
+            }
+        }
+    }
+
+    private static void loadFromClasspath(String name) {
+        String resource = "META-INF/native/" + System.mapLibraryName(name);
+        ClassLoader cl = NativeLibrary.class.getClassLoader();
+        try (InputStream in = cl == null ? ClassLoader.getSystemResourceAsStream(resource) : cl.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UnsatisfiedLinkError("no " + resource + " on the classpath");
+            }
+            Path dir = Path.of(System.getProperty(WORKDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(dir);
+            Path file = Files.createTempFile(dir, name + "-", ".so");
+            try {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                System.load(file.toAbsolutePath().toString());
+            } finally {
+                // Once mapped, the file is no longer needed; do not leave one copy per run behind.
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            UnsatisfiedLinkError error = new UnsatisfiedLinkError("cannot extract " + resource + ": " + e);
+            error.initCause(e);
+            throw error;
+        }
+    }
+
+    private static String arch() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        switch (arch) {
+            case "amd64":
+            case "x86_64":
+                return "x86_64";
+            case "aarch64":
+            case "arm64":
+                return "aarch64";
+            default:
+                return arch;
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        }
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError(t.toString());
+        e.initCause(t);
+        throw e;
+    }
+}
