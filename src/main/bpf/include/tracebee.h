@@ -32,6 +32,7 @@ struct tb_event_header {
 	__u64 start_ns;  /* bpf_ktime_get_ns() at function entry (CLOCK_MONOTONIC) */
 	__u64 end_ns;    /* bpf_ktime_get_ns() at function return */
 	__u64 goroutine; /* runtime.g pointer of the goroutine (r14 on amd64) */
+	__u64 target;    /* the agent's target id: the uprobe's BPF cookie */
 	struct tb_span_context sc;      /* this span */
 	struct tb_span_context parent;  /* parent span; all-zero span_id = root */
 };
@@ -41,6 +42,8 @@ struct tb_event_header {
 #define TB_HTTP_PATTERN_MAX 128
 #define TB_HTTP_ADDR_MAX 64
 #define TB_HTTP_HOST_MAX 128
+
+#define TB_HTTP_FLAG_TLS 1  /* the request arrived over TLS */
 
 /* net/http server request, emitted when serverHandler.ServeHTTP returns. */
 struct tb_http_server_event {
@@ -53,7 +56,7 @@ struct tb_http_server_event {
 	__u16 pattern_len;  /* 0 when the request did not go through a Go 1.22+ ServeMux pattern */
 	__u16 remote_len;
 	__u16 host_len;
-	__u16 _pad;
+	__u16 flags;        /* TB_HTTP_FLAG_* */
 	char method[TB_HTTP_METHOD_MAX];
 	char path[TB_HTTP_PATH_MAX];
 	char pattern[TB_HTTP_PATTERN_MAX];   /* e.g. "GET /hello/{id}" */

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * net/http server spans.
+ *
+ * Entry of net/http.serverHandler.ServeHTTP(sh, rw ResponseWriter, req *Request)
+ * remembers the request per goroutine; a uprobe on every RET of the function
+ * (Go cannot use uretprobes: the runtime moves stacks) reads the request and the
+ * response status and emits one tb_http_server_event.
+ */
+#include "tb_common.h"
+#include "go_abi.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Struct field offsets, set by the agent before load from the target's DWARF or the versioned table. */
+const volatile __u64 off_request_method = 0;
+const volatile __u64 off_request_url = 0;
+const volatile __u64 off_request_proto_major = 0;
+const volatile __u64 off_request_proto_minor = 0;
+const volatile __u64 off_request_host = 0;
+const volatile __u64 off_request_remote_addr = 0;
+const volatile __u64 off_request_pattern = 0;
+const volatile bool has_request_pattern = false;
+const volatile __u64 off_request_tls = 0;
+const volatile bool has_request_tls = false;
+const volatile __u64 off_url_path = 0;
+const volatile __u64 off_response_status = 0;
+const volatile bool has_response_status = false;
+
+/* In-flight server calls, keyed by goroutine. LRU: a call that never returns (panic) ages out. */
+struct server_call {
+	__u64 start_ns;
+	void *req;
+	void *rw;
+	struct tb_span_context sc;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_goroutine_key);
+	__type(value, struct server_call);
+	__uint(max_entries, 16384);
+} http_server_calls SEC(".maps");
+
+SEC("uprobe")
+int uprobe_server_handler_serve_http(struct pt_regs *ctx)
+{
+	struct tb_goroutine_key key = {
+		.pid = bpf_get_current_pid_tgid() >> 32,
+		.goroutine = GO_GOROUTINE(ctx),
+	};
+	void *req = GO_ARG4(ctx);
+
+	/*
+	 * The entry probe fires again when the prologue grows the stack and restarts the
+	 * function: keep the first hit for the same request.
+	 */
+	struct server_call *prev = bpf_map_lookup_elem(&http_server_calls, &key);
+	if (prev && prev->req == req)
+		return 0;
+
+	struct server_call call = {
+		.start_ns = bpf_ktime_get_ns(),
+		.req = req,
+		.rw = GO_ARG3(ctx), /* data word of the ResponseWriter interface: *http.response */
+	};
+	tb_new_root(&call.sc);
+	if (bpf_map_update_elem(&http_server_calls, &key, &call, BPF_ANY))
+		tb_count_drop(TB_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
+SEC("uprobe")
+int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct tb_goroutine_key key = {
+		.pid = pid_tgid >> 32,
+		.goroutine = GO_GOROUTINE(ctx),
+	};
+	struct server_call *call = bpf_map_lookup_elem(&http_server_calls, &key);
+	if (!call)
+		return 0;
+
+	struct tb_http_server_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	if (!e) {
+		tb_count_drop(TB_DROP_RINGBUF_FULL);
+		bpf_map_delete_elem(&http_server_calls, &key);
+		return 0;
+	}
+
+	void *req = call->req;
+	e->h.kind = TB_EV_HTTP_SERVER;
+	e->h.size = sizeof(*e);
+	e->h.pid = key.pid;
+	e->h.tid = (__u32)pid_tgid;
+	e->h.start_ns = call->start_ns;
+	e->h.end_ns = bpf_ktime_get_ns();
+	e->h.goroutine = key.goroutine;
+	e->h.target = bpf_get_attach_cookie(ctx);
+	e->h.sc = call->sc;
+	__builtin_memset(&e->h.parent, 0, sizeof(e->h.parent));
+
+	__u64 status = 0;
+	if (has_response_status && call->rw)
+		bpf_probe_read_user(&status, sizeof(status), (char *)call->rw + off_response_status);
+	e->status = (__u16)status;
+
+	__u64 major = 0, minor = 0;
+	bpf_probe_read_user(&major, sizeof(major), (char *)req + off_request_proto_major);
+	bpf_probe_read_user(&minor, sizeof(minor), (char *)req + off_request_proto_minor);
+	e->proto_major = (__u8)major;
+	e->proto_minor = (__u8)minor;
+
+	e->method_len = go_read_string(e->method, TB_HTTP_METHOD_MAX, req, off_request_method);
+	void *url = (void *)go_read_ptr(req, off_request_url);
+	e->path_len = go_read_string(e->path, TB_HTTP_PATH_MAX, url, off_url_path);
+	e->pattern_len = has_request_pattern
+		? go_read_string(e->pattern, TB_HTTP_PATTERN_MAX, req, off_request_pattern) : 0;
+	e->remote_len = go_read_string(e->remote_addr, TB_HTTP_ADDR_MAX, req, off_request_remote_addr);
+	e->host_len = go_read_string(e->host, TB_HTTP_HOST_MAX, req, off_request_host);
+	e->flags = 0;
+	if (has_request_tls && go_read_ptr(req, off_request_tls))
+		e->flags |= TB_HTTP_FLAG_TLS;
+
+	bpf_ringbuf_submit(e, 0);
+	bpf_map_delete_elem(&http_server_calls, &key);
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Go's internal register ABI as seen from a uprobe, and reading Go values
+ * (strings, pointers) out of the target's memory.
+ */
+#ifndef TB_GO_ABI_H
+#define TB_GO_ABI_H
+
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#if defined(__TARGET_ARCH_x86)
+/* Integer arguments: RAX, RBX, RCX, RDI, RSI, R8, R9, R10, R11; the current g is in R14. */
+#define GO_ARG1(ctx) ((void *)(ctx)->ax)
+#define GO_ARG2(ctx) ((void *)(ctx)->bx)
+#define GO_ARG3(ctx) ((void *)(ctx)->cx)
+#define GO_ARG4(ctx) ((void *)(ctx)->di)
+#define GO_ARG5(ctx) ((void *)(ctx)->si)
+#define GO_ARG6(ctx) ((void *)(ctx)->r8)
+#define GO_GOROUTINE(ctx) ((__u64)(ctx)->r14)
+#elif defined(__TARGET_ARCH_arm64)
+/* Integer arguments: R0-R15; the current g is in R28. */
+#define GO_ARG1(ctx) ((void *)(ctx)->regs[0])
+#define GO_ARG2(ctx) ((void *)(ctx)->regs[1])
+#define GO_ARG3(ctx) ((void *)(ctx)->regs[2])
+#define GO_ARG4(ctx) ((void *)(ctx)->regs[3])
+#define GO_ARG5(ctx) ((void *)(ctx)->regs[4])
+#define GO_ARG6(ctx) ((void *)(ctx)->regs[5])
+#define GO_GOROUTINE(ctx) ((__u64)(ctx)->regs[28])
+#else
+#error "tracebee BPF programs support x86 and arm64"
+#endif
+
+/* A Go string header: pointer and length. */
+struct go_string {
+	const char *ptr;
+	__s64 len;
+};
+
+/* Reads a pointer-sized field at base+off; 0 when unreadable. */
+static __always_inline __u64 go_read_ptr(const void *base, __u64 off)
+{
+	__u64 v = 0;
+	if (!base)
+		return 0;
+	bpf_probe_read_user(&v, sizeof(v), (const char *)base + off);
+	return v;
+}
+
+/*
+ * Copies at most max bytes (a power of two, at most 4096) of the Go string
+ * whose header sits at base+off into dst. Returns the number of bytes copied.
+ * The copy is truncated, never overrun: dst must hold max bytes.
+ */
+static __always_inline __u16 go_read_string(char *dst, __u32 max, const void *base, __u64 off)
+{
+	struct go_string s = {};
+	if (!base || bpf_probe_read_user(&s, sizeof(s), (const char *)base + off))
+		return 0;
+	if (!s.ptr || s.len <= 0)
+		return 0;
+	__u64 n = (__u64)s.len;
+	if (n > max)
+		n = max;
+	/* bound for the verifier: max is a power of two */
+	n &= (2 * max - 1);
+	if (n == 0 || n > max)
+		return 0;
+	if (bpf_probe_read_user(dst, n, s.ptr))
+		return 0;
+	return (__u16)n;
+}
+
+#endif /* TB_GO_ABI_H */

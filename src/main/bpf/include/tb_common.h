@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What every tracebee probe object shares: the event ring buffer, the kernel-side
+ * drop counters, span id generation and the common event header fill.
+ * The agent loads one object per (library, offset set) and points all of them at
+ * one ring buffer and one drop map (bpf_map__reuse_fd), so one reader serves all.
+ */
+#ifndef TB_COMMON_H
+#define TB_COMMON_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "tracebee.h"
+
+/* Ring-buffer size in bytes; the agent may resize it before load. */
+#define TB_RINGBUF_DEFAULT_SIZE (8 * 1024 * 1024)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, TB_RINGBUF_DEFAULT_SIZE);
+} tb_events SEC(".maps");
+
+/* Kernel-side drop counters, per CPU; indexes are enum tb_drop_reason. */
+enum tb_drop_reason {
+	TB_DROP_RINGBUF_FULL = 0,
+	TB_DROP_INFLIGHT_FULL = 1,
+	TB_DROP_REASONS = 2,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, TB_DROP_REASONS);
+} tb_drops SEC(".maps");
+
+static __always_inline void tb_count_drop(__u32 reason)
+{
+	__u64 *n = bpf_map_lookup_elem(&tb_drops, &reason);
+	if (n)
+		*n += 1;
+}
+
+/* Key of per-goroutine state: goroutine pointers are only unique within a process. */
+struct tb_goroutine_key {
+	__u32 pid;
+	__u32 _pad;
+	__u64 goroutine;
+};
+
+static __always_inline void tb_random_bytes(__u8 *dst, int n)
+{
+	for (int i = 0; i < n; i += 4) {
+		__u32 r = bpf_get_prandom_u32();
+		__builtin_memcpy(dst + i, &r, 4);
+	}
+}
+
+/* A new root span context: random trace and span id, sampled. */
+static __always_inline void tb_new_root(struct tb_span_context *sc)
+{
+	tb_random_bytes(sc->trace_id, TB_TRACE_ID_SIZE);
+	tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
+	sc->flags = 1;
+}
+
+#endif /* TB_COMMON_H */

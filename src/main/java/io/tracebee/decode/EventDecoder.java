@@ -1,0 +1,104 @@
+package io.tracebee.decode;
+
+import static io.tracebee.decode.EventLayout.*;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Turns raw ring-buffer records into typed events. Records that are too short or of an unknown
+ * kind are counted and skipped, never thrown: one bad record must not stop the stream.
+ */
+public final class EventDecoder {
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final LongAdder decodeErrors = new LongAdder();
+    private final LongAdder decoded = new LongAdder();
+
+    /** Decodes {@code count} records laid out in {@code data} at the given offsets and lengths. */
+    public List<TracedEvent> decode(byte[] data, int[] offsets, int[] lengths, int count) {
+        List<TracedEvent> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            TracedEvent e = decodeOne(data, offsets[i], lengths[i]);
+            if (e != null) {
+                out.add(e);
+            }
+        }
+        decoded.add(out.size());
+        return out;
+    }
+
+    /** Decodes one record, or returns null (and counts a decode error) if it is malformed. */
+    public TracedEvent decodeOne(byte[] data, int off, int len) {
+        if (len < HEADER_SIZE) {
+            decodeErrors.increment();
+            return null;
+        }
+        int kind = (int) INT.get(data, off + H_KIND);
+        if (kind == KIND_HTTP_SERVER && len >= HTTP_SERVER_SIZE) {
+            return httpServer(data, off, header(data, off, kind));
+        }
+        decodeErrors.increment();
+        return null;
+    }
+
+    public long decodeErrors() {
+        return decodeErrors.sum();
+    }
+
+    public long decoded() {
+        return decoded.sum();
+    }
+
+    static EventHeader header(byte[] d, int off, int kind) {
+        return new EventHeader(
+                kind,
+                (int) INT.get(d, off + H_PID),
+                (int) INT.get(d, off + H_TID),
+                (long) LONG.get(d, off + H_START_NS),
+                (long) LONG.get(d, off + H_END_NS),
+                (long) LONG.get(d, off + H_GOROUTINE),
+                (long) LONG.get(d, off + H_TARGET),
+                Arrays.copyOfRange(d, off + H_SC + SC_TRACE_ID, off + H_SC + SC_TRACE_ID + TRACE_ID_SIZE),
+                Arrays.copyOfRange(d, off + H_SC + SC_SPAN_ID, off + H_SC + SC_SPAN_ID + SPAN_ID_SIZE),
+                d[off + H_SC + SC_FLAGS] & 0xff,
+                Arrays.copyOfRange(d, off + H_PARENT + SC_SPAN_ID, off + H_PARENT + SC_SPAN_ID + SPAN_ID_SIZE));
+    }
+
+    private static HttpServerEvent httpServer(byte[] d, int off, EventHeader h) {
+        int pathLen = u16(d, off + HS_PATH_LEN, HTTP_PATH_MAX);
+        return new HttpServerEvent(
+                h,
+                Short.toUnsignedInt((short) SHORT.get(d, off + HS_STATUS)),
+                d[off + HS_PROTO_MAJOR] & 0xff,
+                d[off + HS_PROTO_MINOR] & 0xff,
+                ascii(d, off + HS_METHOD, u16(d, off + HS_METHOD_LEN, HTTP_METHOD_MAX)),
+                utf8(d, off + HS_PATH, pathLen),
+                pathLen == HTTP_PATH_MAX,
+                utf8(d, off + HS_PATTERN, u16(d, off + HS_PATTERN_LEN, HTTP_PATTERN_MAX)),
+                ascii(d, off + HS_REMOTE_ADDR, u16(d, off + HS_REMOTE_LEN, HTTP_ADDR_MAX)),
+                utf8(d, off + HS_HOST, u16(d, off + HS_HOST_LEN, HTTP_HOST_MAX)),
+                (((short) SHORT.get(d, off + HS_FLAGS)) & HTTP_FLAG_TLS) != 0);
+    }
+
+    /** A length field, clamped to its buffer so a corrupt record cannot read past it. */
+    private static int u16(byte[] d, int at, int max) {
+        return Math.min(Short.toUnsignedInt((short) SHORT.get(d, at)), max);
+    }
+
+    private static String ascii(byte[] d, int at, int len) {
+        return len == 0 ? "" : new String(d, at, len, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String utf8(byte[] d, int at, int len) {
+        return len == 0 ? "" : new String(d, at, len, StandardCharsets.UTF_8);
+    }
+}

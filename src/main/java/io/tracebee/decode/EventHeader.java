@@ -1,0 +1,23 @@
+package io.tracebee.decode;
+
+/**
+ * The common header of every kernel event: who, when, and the span context the probe assigned.
+ *
+ * @param startNs kernel monotonic clock at function entry
+ * @param endNs kernel monotonic clock at function return
+ * @param goroutine the runtime.g pointer of the goroutine the call ran on
+ * @param target the id of the agent's target whose uprobe produced the event
+ */
+public record EventHeader(
+        int kind,
+        int pid,
+        int tid,
+        long startNs,
+        long endNs,
+        long goroutine,
+        long target,
+        byte[] traceId,
+        byte[] spanId,
+        int traceFlags,
+        byte[] parentSpanId) {
+}

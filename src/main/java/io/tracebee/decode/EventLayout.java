@@ -1,0 +1,58 @@
+package io.tracebee.decode;
+
+/**
+ * Byte offsets of the event structs in {@code src/main/bpf/include/tracebee.h}. The header is the
+ * source of truth; {@code EventLayoutTest} checks these numbers against the compiled C structs.
+ */
+public final class EventLayout {
+    private EventLayout() {
+    }
+
+    public static final int KIND_HTTP_SERVER = 1;
+
+    public static final int TRACE_ID_SIZE = 16;
+    public static final int SPAN_ID_SIZE = 8;
+
+    // struct tb_span_context
+    public static final int SC_TRACE_ID = 0;
+    public static final int SC_SPAN_ID = 16;
+    public static final int SC_FLAGS = 24;
+    public static final int SC_SIZE = 32;
+
+    // struct tb_event_header
+    public static final int H_KIND = 0;
+    public static final int H_SIZE = 4;
+    public static final int H_PID = 8;
+    public static final int H_TID = 12;
+    public static final int H_START_NS = 16;
+    public static final int H_END_NS = 24;
+    public static final int H_GOROUTINE = 32;
+    public static final int H_TARGET = 40;
+    public static final int H_SC = 48;
+    public static final int H_PARENT = 80;
+    public static final int HEADER_SIZE = 112;
+
+    // struct tb_http_server_event
+    public static final int HTTP_METHOD_MAX = 16;
+    public static final int HTTP_PATH_MAX = 128;
+    public static final int HTTP_PATTERN_MAX = 128;
+    public static final int HTTP_ADDR_MAX = 64;
+    public static final int HTTP_HOST_MAX = 128;
+
+    public static final int HS_STATUS = 112;
+    public static final int HS_PROTO_MAJOR = 114;
+    public static final int HS_PROTO_MINOR = 115;
+    public static final int HS_METHOD_LEN = 116;
+    public static final int HS_PATH_LEN = 118;
+    public static final int HS_PATTERN_LEN = 120;
+    public static final int HS_REMOTE_LEN = 122;
+    public static final int HS_HOST_LEN = 124;
+    public static final int HS_FLAGS = 126;
+    public static final int HTTP_FLAG_TLS = 1;
+    public static final int HS_METHOD = 128;
+    public static final int HS_PATH = 144;
+    public static final int HS_PATTERN = 272;
+    public static final int HS_REMOTE_ADDR = 400;
+    public static final int HS_HOST = 464;
+    public static final int HTTP_SERVER_SIZE = 592;
+}

@@ -1,0 +1,25 @@
+package io.tracebee.decode;
+
+/**
+ * One net/http server request as the probe saw it when the handler returned.
+ *
+ * @param status response status; 0 when the handler wrote nothing (Go then sends 200)
+ * @param pattern the Go 1.22+ ServeMux pattern that matched, e.g. "GET /hello/{id}"; empty if none
+ * @param remoteAddr Request.RemoteAddr, "ip:port"
+ * @param host Request.Host, "name[:port]"
+ * @param pathTruncated whether the path filled the probe's buffer and may be cut short
+ * @param tls whether the request arrived over TLS
+ */
+public record HttpServerEvent(
+        EventHeader header,
+        int status,
+        int protoMajor,
+        int protoMinor,
+        String method,
+        String path,
+        boolean pathTruncated,
+        String pattern,
+        String remoteAddr,
+        String host,
+        boolean tls) implements TracedEvent {
+}

@@ -1,0 +1,234 @@
+package io.tracebee.pipeline;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.tracebee.bpf.BpfSupport;
+import io.tracebee.bpf.MonotonicClock;
+import io.tracebee.config.Settings;
+import io.tracebee.control.ProcessResources;
+import io.tracebee.control.TargetService;
+import io.tracebee.correlate.Correlator;
+import io.tracebee.decode.EventDecoder;
+import io.tracebee.export.BatchConfig;
+import io.tracebee.export.Exporters;
+import io.tracebee.export.FanOutSpanProcessor;
+import io.tracebee.export.SpanExporter;
+import io.tracebee.probe.BpfInstrumenter;
+import io.tracebee.probe.OffsetResolver;
+import io.tracebee.probe.OffsetTable;
+import io.tracebee.probe.SharedMaps;
+import io.tracebee.probe.nethttp.NetHttpProbes;
+import io.tracebee.ringbuf.EventBatch;
+import io.tracebee.ringbuf.RingBufferSource;
+import io.tracebee.span.Span;
+import io.tracebee.span.SpanAssembler;
+import io.tracebee.span.WallClock;
+import io.tracebee.view.TraceStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+
+/**
+ * The running agent: owns the shared BPF maps, the ring-buffer reader, the pipeline
+ * (ring buffer -> decode -> correlate -> span assembly -> export) and the target registry.
+ * Started by the CLI, or on the first REST attach.
+ */
+@ApplicationScoped
+public class Agent {
+    private static final Logger LOG = Logger.getLogger(Agent.class);
+    private static final int DEFAULT_RING_BUFFER_BYTES = 8 * 1024 * 1024;
+    /** Batches waiting between the reader thread and the pipeline thread; beyond this the reader drops. */
+    private static final int PIPELINE_QUEUE_BATCHES = 64;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    TraceStore traceStore;
+
+    private final Settings settings = Settings.fromEnvironment();
+    private final LongAdder pipelineFailures = new LongAdder();
+    private final LongAdder spansAssembled = new LongAdder();
+    private volatile Running running;
+    private volatile boolean startingUp;
+
+    /** Everything that exists only while the agent runs. */
+    private record Running(SharedMaps maps, RingBufferSource source, ExecutorService pipelineThread,
+            FanOutSpanProcessor processor, TargetService targets, EventDecoder decoder, Correlator correlator) {
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The target registry; starts the agent if it is not running yet. */
+    public TargetService targets() {
+        return running().targets();
+    }
+
+    /** Running, and not in the middle of attaching the targets named at start-up. */
+    public boolean isReady() {
+        return running != null && !startingUp;
+    }
+
+    /** Readiness stays down from here until {@link #endStartup()}: the command line is attaching its targets. */
+    public void beginStartup() {
+        startingUp = true;
+    }
+
+    public void endStartup() {
+        startingUp = false;
+    }
+
+    /** Starts the agent; idempotent. Throws with a clear reason if BPF is unusable here. */
+    public void start() {
+        running();
+    }
+
+    private synchronized Running running() {
+        if (running != null) {
+            return running;
+        }
+        BpfSupport.Status bpf = BpfSupport.check();
+        if (!bpf.available()) {
+            throw new IllegalStateException("BPF is not usable here: " + bpf.reason());
+        }
+        Map<String, String> env = settings.environment();
+        int ringBytes = Integer.parseInt(settings.get("TRACEBEE_RING_BUFFER_BYTES", Integer.toString(DEFAULT_RING_BUFFER_BYTES)));
+        SharedMaps maps = SharedMaps.create(ringBytes);
+        FanOutSpanProcessor processor = null;
+        RingBufferSource source = null;
+        try {
+            List<SpanExporter> exporters = new ArrayList<>(Exporters.create(env, Exporters.Options.defaults()));
+            exporters.add(traceStore);
+            processor = FanOutSpanProcessor.of(exporters, BatchConfig.fromEnv(env), registry);
+
+            TargetService targets = new TargetService(
+                    new BpfInstrumenter(List.of(NetHttpProbes.SERVER), maps, new OffsetResolver(OffsetTable.load())),
+                    new ProcessResources(ProcessResources.parseResourceAttributes(env.get("OTEL_RESOURCE_ATTRIBUTES"))),
+                    settings.get("OTEL_SERVICE_NAME").orElse(null));
+            EventDecoder decoder = new EventDecoder();
+            Correlator correlator = new Correlator(targets);
+            WallClock clock = new WallClock(() -> MonotonicClock.calibrate().offsetNanos());
+            SpanAssembler assembler = new SpanAssembler(clock);
+
+            source = RingBufferSource.open(maps.ringBufferFd(), RingBufferSource.Options.defaults()
+                    .withThreadName("tracebee-ringbuf"));
+            ExecutorService pipelineThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "tracebee-pipeline");
+                t.setDaemon(true);
+                return t;
+            });
+            FanOutSpanProcessor sink = processor;
+            source.batches()
+                    .emitOn(pipelineThread, PIPELINE_QUEUE_BATCHES)
+                    .map(batch -> process(batch, decoder, correlator, assembler))
+                    .subscribe().with(spans -> {
+                        if (!spans.isEmpty()) {
+                            sink.offer(spans);
+                        }
+                    }, failure -> LOG.error("tracebee pipeline stopped", failure));
+            source.start();
+
+            running = new Running(maps, source, pipelineThread, processor, targets, decoder, correlator);
+            registerMetrics(running);
+            LOG.infof("tracebee started: exporters %s, ring buffer %d KiB, %s",
+                    exporters.stream().map(SpanExporter::name).toList(), ringBytes / 1024,
+                    BpfSupport.lockdown().map(l -> "kernel lockdown " + l).orElse("kernel lockdown state unknown"));
+            return running;
+        } catch (RuntimeException e) {
+            if (source != null) {
+                source.close();
+            }
+            if (processor != null) {
+                processor.shutdown(Duration.ofSeconds(1));
+            }
+            maps.close();
+            throw e;
+        }
+    }
+
+    /** One drained batch through decode, correlate and assembly; a bug in a stage costs the batch, never the stream. */
+    private List<Span> process(EventBatch batch, EventDecoder decoder, Correlator correlator, SpanAssembler assembler) {
+        try {
+            List<Span> spans = assembler.assemble(correlator.correlate(
+                    decoder.decode(batch.data(), batch.offsets(), batch.lengths(), batch.count())));
+            spansAssembled.add(spans.size());
+            return spans;
+        } catch (RuntimeException e) {
+            pipelineFailures.increment();
+            LOG.errorf(e, "dropping a batch of %d events: pipeline stage failed", batch.count());
+            return List.of();
+        } finally {
+            batch.release();
+        }
+    }
+
+    private void registerMetrics(Running r) {
+        FunctionCounter.builder("tracebee.events.received", r.source(), RingBufferSource::recordsRead)
+                .description("Events read from the kernel ring buffer").register(registry);
+        FunctionCounter.builder("tracebee.events.lost", r.maps(), SharedMaps::ringBufferFullDrops)
+                .tags("stage", "kernel", "reason", "ringbuf_full")
+                .description("Events lost before reaching tracebee's pipeline").register(registry);
+        FunctionCounter.builder("tracebee.events.lost", r.maps(), SharedMaps::inflightFullDrops)
+                .tags("stage", "kernel", "reason", "inflight_full").register(registry);
+        FunctionCounter.builder("tracebee.events.lost", r.source(), RingBufferSource::droppedRecords)
+                .tags("stage", "reader", "reason", "pipeline_full").register(registry);
+        FunctionCounter.builder("tracebee.events.lost", r.decoder(), EventDecoder::decodeErrors)
+                .tags("stage", "decode", "reason", "malformed").register(registry);
+        FunctionCounter.builder("tracebee.events.lost", r.correlator(), Correlator::detachedDrops)
+                .tags("stage", "correlate", "reason", "detached").register(registry);
+        FunctionCounter.builder("tracebee.events.lost", pipelineFailures, LongAdder::sum)
+                .tags("stage", "pipeline", "reason", "stage_failed").register(registry);
+        FunctionCounter.builder("tracebee.spans.assembled", spansAssembled, LongAdder::sum)
+                .description("Spans built from kernel events").register(registry);
+        Gauge.builder("tracebee.targets.attached", r.targets(), TargetService::attachedCount)
+                .description("Targets currently attached").register(registry);
+        Gauge.builder("tracebee.ringbuf.pending.bytes", r.source(), RingBufferSource::pendingBytes)
+                .description("Bytes written by the kernel and not yet read").register(registry);
+        Gauge.builder("tracebee.ringbuf.size.bytes", r.source(), RingBufferSource::ringSize).register(registry);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        Running r;
+        synchronized (this) {
+            r = running;
+            running = null;
+        }
+        if (r == null) {
+            return;
+        }
+        r.targets().detachAll("shutdown");
+        r.source().close();
+        r.pipelineThread().shutdown();
+        boolean flushed = r.processor().shutdown(Duration.ofSeconds(5));
+        r.maps().close();
+        LOG.infof("tracebee stopped%s", flushed ? "" : " (some spans could not be flushed in time)");
+    }
+
+    /** Ready once the agent runs: BPF loaded and the command line's targets attached. */
+    @Readiness
+    @ApplicationScoped
+    public static class Ready implements HealthCheck {
+        @Inject
+        Agent agent;
+
+        @Override
+        public HealthCheckResponse call() {
+            return HealthCheckResponse.named("tracebee").status(agent.isReady()).build();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.tracebee.probe;
+
+import io.tracebee.bpf.BpfException;
+import io.tracebee.bpf.BpfObject;
+import io.tracebee.bpf.UprobeLink;
+import io.tracebee.control.Instrumenter;
+import io.tracebee.control.ProbeState;
+import io.tracebee.inspect.GoBinary;
+import io.tracebee.inspect.GoFunction;
+import io.tracebee.inspect.TargetInspectionException;
+import io.tracebee.probe.ProbeSpec.UprobeSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Attaches declared probes to a Go binary: inspects it, resolves struct offsets, loads one BPF object
+ * per probe with those offsets (sharing the ring buffer), and places a uprobe at each function entry
+ * and at every RET. A probe that cannot be placed is skipped with a reason; it never fails the others.
+ */
+public final class BpfInstrumenter implements Instrumenter {
+    private static final Logger LOG = Logger.getLogger(BpfInstrumenter.class);
+
+    private final List<ProbeSpec> probes;
+    private final SharedMaps maps;
+    private final OffsetResolver offsets;
+    private final Map<String, byte[]> objectBytes = new ConcurrentHashMap<>();
+
+    public BpfInstrumenter(List<ProbeSpec> probes, SharedMaps maps, OffsetResolver offsets) {
+        this.probes = probes;
+        this.maps = maps;
+        this.offsets = offsets;
+    }
+
+    @Override
+    public Instrumentation instrument(Path binaryPath, int pid, long targetId) {
+        GoBinary binary = GoBinary.open(binaryPath);
+        if (!binary.goVersion().isSupported()) {
+            throw new TargetInspectionException(TargetInspectionException.Reason.UNSUPPORTED_GO_VERSION, binaryPath,
+                    binaryPath + " was built with " + binary.goVersion().raw()
+                            + "; tracebee supports Go 1.23 and newer");
+        }
+        List<ProbeState> states = new ArrayList<>();
+        List<AutoCloseable> resources = new ArrayList<>();
+        for (ProbeSpec spec : probes) {
+            states.add(attach(spec, binary, binaryPath, pid, targetId, resources));
+        }
+        return new Attached(binary.goVersion().raw(), List.copyOf(states), resources);
+    }
+
+    private ProbeState attach(ProbeSpec spec, GoBinary binary, Path path, int pid, long targetId,
+            List<AutoCloseable> resources) {
+        if (spec.module() != null && binary.buildInfo().dependency(spec.module()).isEmpty()) {
+            return ProbeState.skipped(spec.library(), "module " + spec.module() + " is not in the binary");
+        }
+        List<GoFunction> functions = new ArrayList<>();
+        for (UprobeSpec u : spec.uprobes()) {
+            Optional<GoFunction> f = binary.function(u.symbol());
+            if (f.isEmpty()) {
+                return ProbeState.skipped(spec.library(), "function " + u.symbol() + " is not in the binary");
+            }
+            functions.add(f.get());
+        }
+        OffsetResolver.Resolution resolution = offsets.resolve(binary, spec.offsets());
+        if (!resolution.complete()) {
+            return ProbeState.skipped(spec.library(), "struct offsets unknown for " + binary.goVersion().raw()
+                    + (binary.dwarf().isPresent() ? "" : " (binary has no DWARF and the release is not in the offsets table)")
+                    + ": " + String.join(", ", resolution.missingRequired()));
+        }
+
+        BpfObject object = BpfObject.open(spec.object(), objectBytes(spec.object()));
+        List<AutoCloseable> mine = new ArrayList<>();
+        int uprobes = 0;
+        try {
+            for (ProbeSpec.OffsetSpec o : spec.offsets()) {
+                Long value = resolution.offsets().get(o.variable());
+                if (value != null) {
+                    object.setRodata(o.variable(), value);
+                }
+                if (o.presenceFlag() != null) {
+                    object.setRodata(o.presenceFlag(), value != null);
+                }
+            }
+            maps.share(object);
+            object.load();
+            mine.add(object);
+            for (int i = 0; i < functions.size(); i++) {
+                GoFunction fn = functions.get(i);
+                UprobeSpec u = spec.uprobes().get(i);
+                long[] returns = u.returnProgram() == null ? new long[0] : fn.returnOffsets();
+                if (u.returnProgram() != null && returns.length == 0) {
+                    throw new TargetInspectionException(TargetInspectionException.Reason.MALFORMED, path,
+                            "no return instruction found in " + fn.name());
+                }
+                mine.add(0, object.program(u.entryProgram()).attachUprobe(path, fn.entryOffset(), pid, targetId));
+                uprobes++;
+                for (long ret : returns) {
+                    mine.add(0, object.program(u.returnProgram()).attachUprobe(path, ret, pid, targetId));
+                    uprobes++;
+                }
+            }
+        } catch (BpfException | TargetInspectionException e) {
+            closeAll(mine);
+            if (!mine.contains(object)) {
+                object.close();
+            }
+            LOG.warnf("probe %s skipped on %s: %s", spec.library(), path, e.getMessage());
+            return ProbeState.skipped(spec.library(), "attach failed: " + e.getMessage());
+        }
+        // links first, object last: closing in list order detaches before unloading
+        resources.addAll(mine);
+        return ProbeState.attached(spec.library(), uprobes, resolution.source());
+    }
+
+    private byte[] objectBytes(String name) {
+        return objectBytes.computeIfAbsent(name, n -> {
+            String resource = "bpf/" + n + ".bpf.o";
+            try (InputStream in = BpfInstrumenter.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("BPF object " + resource + " is missing from the classpath");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warnf("closing %s failed: %s", r, e.getMessage());
+            }
+        }
+    }
+
+    private static final class Attached implements Instrumentation {
+        private final String goVersion;
+        private final List<ProbeState> probes;
+        private final List<AutoCloseable> resources;
+        private boolean closed;
+
+        Attached(String goVersion, List<ProbeState> probes, List<AutoCloseable> resources) {
+            this.goVersion = goVersion;
+            this.probes = probes;
+            this.resources = resources;
+        }
+
+        @Override
+        public String goVersion() {
+            return goVersion;
+        }
+
+        @Override
+        public List<ProbeState> probes() {
+            return probes;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                closeAll(resources);
+            }
+        }
+    }
+}

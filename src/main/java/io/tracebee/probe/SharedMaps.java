@@ -1,0 +1,65 @@
+package io.tracebee.probe;
+
+import io.tracebee.bpf.BpfMap;
+import io.tracebee.bpf.BpfObject;
+
+/**
+ * The ring buffer and drop counters shared by every probe object ({@code src/main/bpf/maps.bpf.c}).
+ * Loaded once; each probe object reuses these maps before it loads.
+ */
+public final class SharedMaps implements AutoCloseable {
+    public static final String RINGBUF = "tb_events";
+    public static final String DROPS = "tb_drops";
+    /** Indexes of tb_drops, as enum tb_drop_reason in tb_common.h. */
+    public static final int DROP_RINGBUF_FULL = 0;
+    public static final int DROP_INFLIGHT_FULL = 1;
+
+    private final BpfObject object;
+    private final BpfMap drops;
+
+    private SharedMaps(BpfObject object) {
+        this.object = object;
+        this.drops = object.map(DROPS);
+    }
+
+    /** @param ringBufferBytes ring size: a power of two multiple of the page size */
+    public static SharedMaps create(int ringBufferBytes) {
+        if (Integer.bitCount(ringBufferBytes) != 1 || ringBufferBytes < 4096) {
+            throw new IllegalArgumentException("ring buffer size must be a power of two of at least 4096 bytes, got "
+                    + ringBufferBytes);
+        }
+        BpfObject o = BpfObject.openResource("bpf/maps.bpf.o");
+        try {
+            o.setMapMaxEntries(RINGBUF, ringBufferBytes).load();
+            return new SharedMaps(o);
+        } catch (RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+
+    /** Points a not-yet-loaded probe object at the shared maps. */
+    public void share(BpfObject probeObject) {
+        probeObject.reuseMap(RINGBUF, ringBufferFd());
+        probeObject.reuseMap(DROPS, drops.fd());
+    }
+
+    public int ringBufferFd() {
+        return object.mapFd(RINGBUF);
+    }
+
+    /** Events the kernel could not write because the ring buffer was full. */
+    public long ringBufferFullDrops() {
+        return drops.sumPerCpuLong(DROP_RINGBUF_FULL, 0);
+    }
+
+    /** Calls the kernel could not track because an in-flight map was full. */
+    public long inflightFullDrops() {
+        return drops.sumPerCpuLong(DROP_INFLIGHT_FULL, 0);
+    }
+
+    @Override
+    public void close() {
+        object.close();
+    }
+}

@@ -1,0 +1,79 @@
+package io.tracebee.span;
+
+import java.util.Set;
+
+/** HTTP helpers from OpenTelemetry semantic conventions 1.37: method normalisation, routes, addresses. */
+public final class HttpSemconv {
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY");
+
+    private HttpSemconv() {
+    }
+
+    /** The method as semconv wants it in {@code http.request.method}: known methods, else "_OTHER". */
+    public static String normalizeMethod(String method) {
+        return KNOWN_METHODS.contains(method) ? method : "_OTHER";
+    }
+
+    /**
+     * The route part of a Go 1.22+ ServeMux pattern ("[METHOD ][HOST]/PATH"), e.g.
+     * "GET /hello/{id}" -> "/hello/{id}", "example.com/x" -> "/x". Empty if the pattern is empty.
+     */
+    public static String routeOf(String pattern) {
+        if (pattern.isEmpty()) {
+            return "";
+        }
+        String p = pattern.strip();
+        int space = p.indexOf(' ');
+        if (space >= 0) {
+            p = p.substring(space + 1).stripLeading();
+        }
+        int slash = p.indexOf('/');
+        return slash < 0 ? "" : p.substring(slash);
+    }
+
+    /** "1.1", "1.0" or "2" from Go's ProtoMajor/ProtoMinor; null when unknown. */
+    public static String protocolVersion(int major, int minor) {
+        if (major == 0) {
+            return null;
+        }
+        return minor == 0 && major >= 2 ? Integer.toString(major) : major + "." + minor;
+    }
+
+    /** A host and port parsed from "host:port", "[v6]:port", "v6" or "host". */
+    public record HostPort(String host, int port) {
+        public static final int NO_PORT = -1;
+
+        public static HostPort parse(String s) {
+            if (s == null || s.isEmpty()) {
+                return null;
+            }
+            if (s.startsWith("[")) {
+                int close = s.indexOf(']');
+                if (close < 0) {
+                    return new HostPort(s, NO_PORT);
+                }
+                String host = s.substring(1, close);
+                return new HostPort(host, portAfter(s, close + 1));
+            }
+            int colon = s.lastIndexOf(':');
+            if (colon < 0 || s.indexOf(':') != colon) {
+                // no port, or a bare IPv6 address
+                return new HostPort(s, NO_PORT);
+            }
+            return new HostPort(s.substring(0, colon), portAfter(s, colon));
+        }
+
+        private static int portAfter(String s, int colonAt) {
+            if (colonAt >= s.length() || s.charAt(colonAt) != ':') {
+                return NO_PORT;
+            }
+            try {
+                int port = Integer.parseInt(s.substring(colonAt + 1));
+                return port >= 0 && port <= 65535 ? port : NO_PORT;
+            } catch (NumberFormatException e) {
+                return NO_PORT;
+            }
+        }
+    }
+}

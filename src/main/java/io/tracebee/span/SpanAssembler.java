@@ -1,0 +1,91 @@
+package io.tracebee.span;
+
+import io.tracebee.correlate.CorrelatedEvent;
+import io.tracebee.decode.EventHeader;
+import io.tracebee.decode.HttpServerEvent;
+import io.tracebee.decode.TracedEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds OpenTelemetry spans (semantic conventions 1.37) from correlated kernel events. */
+public final class SpanAssembler {
+    public static final String SCOPE_NET_HTTP = "io.tracebee/net/http";
+
+    private final WallClock clock;
+
+    public SpanAssembler(WallClock clock) {
+        this.clock = clock;
+    }
+
+    public List<Span> assemble(List<CorrelatedEvent> events) {
+        List<Span> spans = new ArrayList<>(events.size());
+        for (CorrelatedEvent e : events) {
+            spans.add(assemble(e));
+        }
+        return spans;
+    }
+
+    public Span assemble(CorrelatedEvent ce) {
+        TracedEvent event = ce.event();
+        if (event instanceof HttpServerEvent http) {
+            return httpServer(ce, http);
+        }
+        throw new IllegalArgumentException("no span assembly for " + event.getClass().getSimpleName());
+    }
+
+    private Span httpServer(CorrelatedEvent ce, HttpServerEvent e) {
+        String method = HttpSemconv.normalizeMethod(e.method());
+        String route = HttpSemconv.routeOf(e.pattern());
+        int status = e.status() == 0 ? 200 : e.status();
+        Attributes.Builder a = Attributes.builder()
+                .put("http.request.method", method);
+        if (!method.equals(e.method())) {
+            a.put("http.request.method_original", e.method());
+        }
+        a.put("url.path", e.path());
+        a.put("url.scheme", e.tls() ? "https" : "http");
+        a.put("http.response.status_code", status);
+        if (!route.isEmpty()) {
+            a.put("http.route", route);
+        }
+        HttpSemconv.HostPort peer = HttpSemconv.HostPort.parse(e.remoteAddr());
+        if (peer != null) {
+            a.put("network.peer.address", peer.host());
+            if (peer.port() != HttpSemconv.HostPort.NO_PORT) {
+                a.put("network.peer.port", peer.port());
+            }
+        }
+        HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.host());
+        if (server != null) {
+            a.put("server.address", server.host());
+            a.put("server.port", server.port() != HttpSemconv.HostPort.NO_PORT ? server.port() : e.tls() ? 443 : 80);
+        }
+        a.put("network.protocol.version", HttpSemconv.protocolVersion(e.protoMajor(), e.protoMinor()));
+
+        String name = route.isEmpty() ? method : method + " " + route;
+        if (method.equals("_OTHER")) {
+            name = route.isEmpty() ? "HTTP" : "HTTP " + route;
+        }
+        boolean error = status >= 500;
+        return span(ce, name, SpanKind.SERVER, a.build(), error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_NET_HTTP);
+    }
+
+    private Span span(CorrelatedEvent ce, String name, SpanKind kind, Attributes attributes, StatusCode status,
+            String scope) {
+        EventHeader h = ce.event().header();
+        return new Span(
+                ce.traceId(),
+                h.spanId(),
+                ce.parentSpanId(),
+                ce.traceFlags(),
+                name,
+                kind,
+                clock.toEpochNanos(h.startNs()),
+                clock.toEpochNanos(h.endNs()),
+                attributes,
+                status,
+                "",
+                ce.resource(),
+                scope);
+    }
+}

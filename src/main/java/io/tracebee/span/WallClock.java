@@ -1,0 +1,58 @@
+package io.tracebee.span;
+
+import java.time.Instant;
+import java.util.function.LongSupplier;
+
+/**
+ * Converts the kernel's CLOCK_MONOTONIC timestamps (bpf_ktime_get_ns) to Unix-epoch nanoseconds.
+ *
+ * <p>The offset realtime - monotonic comes from a sampler and is re-sampled every 10 s because NTP
+ * slews the realtime clock. The agent samples both clocks with clock_gettime through JNI
+ * ({@code MonotonicClock}); {@link #javaClocks()} uses {@link System#nanoTime()}, which on Linux
+ * reads the same CLOCK_MONOTONIC, for code that runs without the native library.
+ */
+public final class WallClock {
+    private static final long RESAMPLE_NANOS = 10_000_000_000L;
+
+    private final LongSupplier offsetSampler;
+    private volatile long offsetNanos;
+    private volatile long sampledAtMono;
+
+    public WallClock(LongSupplier offsetSampler) {
+        this.offsetSampler = offsetSampler;
+        resample();
+    }
+
+    public static WallClock javaClocks() {
+        return new WallClock(WallClock::javaOffset);
+    }
+
+    /** Epoch nanoseconds for a CLOCK_MONOTONIC reading. */
+    public long toEpochNanos(long monotonicNanos) {
+        if (System.nanoTime() - sampledAtMono > RESAMPLE_NANOS) {
+            resample();
+        }
+        return monotonicNanos + offsetNanos;
+    }
+
+    private synchronized void resample() {
+        offsetNanos = offsetSampler.getAsLong();
+        sampledAtMono = System.nanoTime();
+    }
+
+    /** realtime - monotonic from the tightest of a few bracketed samples. */
+    private static long javaOffset() {
+        long bestWidth = Long.MAX_VALUE;
+        long bestOffset = 0;
+        for (int i = 0; i < 5; i++) {
+            long before = System.nanoTime();
+            Instant now = Instant.now();
+            long width = System.nanoTime() - before;
+            if (width < bestWidth) {
+                bestWidth = width;
+                bestOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - (before + width / 2);
+            }
+        }
+        return bestOffset;
+    }
+}

@@ -1,0 +1,96 @@
+package io.tracebee.decode;
+
+import static io.tracebee.decode.EventLayout.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Builds raw tb_http_server_event records by hand, as the kernel would lay them out. */
+public final class EventBytes {
+    private final ByteBuffer b = ByteBuffer.allocate(HTTP_SERVER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+
+    public static EventBytes httpServer() {
+        EventBytes e = new EventBytes();
+        e.b.putInt(H_KIND, KIND_HTTP_SERVER).putInt(H_SIZE, HTTP_SERVER_SIZE);
+        return e;
+    }
+
+    public EventBytes pid(int pid, int tid) {
+        b.putInt(H_PID, pid).putInt(H_TID, tid);
+        return this;
+    }
+
+    public EventBytes times(long start, long end) {
+        b.putLong(H_START_NS, start).putLong(H_END_NS, end);
+        return this;
+    }
+
+    public EventBytes target(long target) {
+        b.putLong(H_TARGET, target);
+        return this;
+    }
+
+    public EventBytes goroutine(long g) {
+        b.putLong(H_GOROUTINE, g);
+        return this;
+    }
+
+    public EventBytes ids(byte[] traceId, byte[] spanId, int flags, byte[] parentSpanId) {
+        b.put(H_SC + SC_TRACE_ID, traceId).put(H_SC + SC_SPAN_ID, spanId).put(H_SC + SC_FLAGS, (byte) flags);
+        b.put(H_PARENT + SC_SPAN_ID, parentSpanId);
+        return this;
+    }
+
+    public EventBytes status(int status) {
+        b.putShort(HS_STATUS, (short) status);
+        return this;
+    }
+
+    public EventBytes proto(int major, int minor) {
+        b.put(HS_PROTO_MAJOR, (byte) major).put(HS_PROTO_MINOR, (byte) minor);
+        return this;
+    }
+
+    public EventBytes flags(int flags) {
+        b.putShort(HS_FLAGS, (short) flags);
+        return this;
+    }
+
+    public EventBytes method(String s) {
+        return str(HS_METHOD, HS_METHOD_LEN, HTTP_METHOD_MAX, s);
+    }
+
+    public EventBytes path(String s) {
+        return str(HS_PATH, HS_PATH_LEN, HTTP_PATH_MAX, s);
+    }
+
+    public EventBytes pattern(String s) {
+        return str(HS_PATTERN, HS_PATTERN_LEN, HTTP_PATTERN_MAX, s);
+    }
+
+    public EventBytes remote(String s) {
+        return str(HS_REMOTE_ADDR, HS_REMOTE_LEN, HTTP_ADDR_MAX, s);
+    }
+
+    public EventBytes host(String s) {
+        return str(HS_HOST, HS_HOST_LEN, HTTP_HOST_MAX, s);
+    }
+
+    /** Writes a raw length field, e.g. a corrupt one larger than the buffer. */
+    public EventBytes rawLength(int lenField, int value) {
+        b.putShort(lenField, (short) value);
+        return this;
+    }
+
+    private EventBytes str(int at, int lenAt, int max, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(bytes.length, max);
+        b.put(at, bytes, 0, n).putShort(lenAt, (short) n);
+        return this;
+    }
+
+    public byte[] bytes() {
+        return b.array().clone();
+    }
+}

@@ -1,0 +1,103 @@
+package io.tracebee.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventDecoderTest {
+    private static final byte[] TRACE = bytes(16, 0x11);
+    private static final byte[] SPAN = bytes(8, 0x22);
+    private static final byte[] NO_PARENT = new byte[8];
+
+    @Test
+    void decodesAnHttpServerRecord() {
+        byte[] rec = EventBytes.httpServer().pid(4242, 4243).times(1_000, 5_000).goroutine(0xc000123456L).target(9)
+                .ids(TRACE, SPAN, 1, NO_PARENT).status(404).proto(1, 1).method("GET").path("/hello/42")
+                .pattern("GET /hello/{id}").remote("127.0.0.1:53422").host("localhost:8080").bytes();
+
+        TracedEvent e = new EventDecoder().decodeOne(rec, 0, rec.length);
+
+        assertThat(e).isInstanceOf(HttpServerEvent.class);
+        HttpServerEvent h = (HttpServerEvent) e;
+        assertThat(h.header().pid()).isEqualTo(4242);
+        assertThat(h.header().tid()).isEqualTo(4243);
+        assertThat(h.header().startNs()).isEqualTo(1_000);
+        assertThat(h.header().endNs()).isEqualTo(5_000);
+        assertThat(h.header().goroutine()).isEqualTo(0xc000123456L);
+        assertThat(h.header().target()).isEqualTo(9);
+        assertThat(h.header().traceId()).isEqualTo(TRACE);
+        assertThat(h.header().spanId()).isEqualTo(SPAN);
+        assertThat(h.header().traceFlags()).isEqualTo(1);
+        assertThat(h.header().parentSpanId()).isEqualTo(NO_PARENT);
+        assertThat(h.status()).isEqualTo(404);
+        assertThat(h.method()).isEqualTo("GET");
+        assertThat(h.path()).isEqualTo("/hello/42");
+        assertThat(h.pathTruncated()).isFalse();
+        assertThat(h.pattern()).isEqualTo("GET /hello/{id}");
+        assertThat(h.remoteAddr()).isEqualTo("127.0.0.1:53422");
+        assertThat(h.host()).isEqualTo("localhost:8080");
+        assertThat(h.protoMajor()).isEqualTo(1);
+        assertThat(h.protoMinor()).isEqualTo(1);
+        assertThat(h.tls()).isFalse();
+    }
+
+    @Test
+    void decodesRecordsAtOffsetsInABatch() {
+        byte[] a = EventBytes.httpServer().pid(1, 1).method("GET").path("/a").flags(EventLayout.HTTP_FLAG_TLS).bytes();
+        byte[] b = EventBytes.httpServer().pid(2, 2).method("POST").path("/b").bytes();
+        byte[] data = new byte[8 + a.length + b.length + 8];
+        System.arraycopy(a, 0, data, 8, a.length);
+        System.arraycopy(b, 0, data, 8 + a.length, b.length);
+
+        EventDecoder decoder = new EventDecoder();
+        List<TracedEvent> events = decoder.decode(data, new int[] {8, 8 + a.length}, new int[] {a.length, b.length}, 2);
+
+        assertThat(events).hasSize(2);
+        assertThat(((HttpServerEvent) events.get(0)).path()).isEqualTo("/a");
+        assertThat(((HttpServerEvent) events.get(0)).tls()).isTrue();
+        assertThat(((HttpServerEvent) events.get(1)).method()).isEqualTo("POST");
+        assertThat(decoder.decoded()).isEqualTo(2);
+        assertThat(decoder.decodeErrors()).isZero();
+    }
+
+    @Test
+    void countsShortAndUnknownRecordsInsteadOfThrowing() {
+        EventDecoder decoder = new EventDecoder();
+        byte[] shortRec = Arrays.copyOf(EventBytes.httpServer().bytes(), 50);
+        byte[] truncatedHttp = Arrays.copyOf(EventBytes.httpServer().bytes(), EventLayout.HTTP_SERVER_SIZE - 1);
+        byte[] unknown = EventBytes.httpServer().bytes();
+        unknown[0] = 99;
+
+        assertThat(decoder.decodeOne(shortRec, 0, shortRec.length)).isNull();
+        assertThat(decoder.decodeOne(truncatedHttp, 0, truncatedHttp.length)).isNull();
+        assertThat(decoder.decodeOne(unknown, 0, unknown.length)).isNull();
+        assertThat(decoder.decodeErrors()).isEqualTo(3);
+    }
+
+    @Test
+    void clampsCorruptLengthsToTheirBuffers() {
+        byte[] rec = EventBytes.httpServer().method("GET").path("/x")
+                .rawLength(EventLayout.HS_METHOD_LEN, 0xffff).rawLength(EventLayout.HS_PATH_LEN, 5000).bytes();
+        HttpServerEvent h = (HttpServerEvent) new EventDecoder().decodeOne(rec, 0, rec.length);
+        assertThat(h.method()).hasSize(EventLayout.HTTP_METHOD_MAX);
+        assertThat(h.path()).startsWith("/x");
+        assertThat(h.pathTruncated()).isTrue();
+    }
+
+    @Test
+    void marksAPathThatFilledItsBufferAsTruncated() {
+        String longPath = "/" + "p".repeat(300);
+        byte[] rec = EventBytes.httpServer().method("GET").path(longPath).bytes();
+        HttpServerEvent h = (HttpServerEvent) new EventDecoder().decodeOne(rec, 0, rec.length);
+        assertThat(h.path()).isEqualTo(longPath.substring(0, EventLayout.HTTP_PATH_MAX));
+        assertThat(h.pathTruncated()).isTrue();
+    }
+
+    static byte[] bytes(int n, int v) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) v);
+        return b;
+    }
+}

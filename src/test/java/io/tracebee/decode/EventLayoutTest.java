@@ -1,0 +1,74 @@
+package io.tracebee.decode;
+
+import static io.tracebee.decode.EventLayout.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracebee.bpf.BpfTestSupport;
+import io.tracebee.bpf.EventLayoutNative;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The decoder's layout constants must match what the C compiler made of tracebee.h. */
+class EventLayoutTest {
+    @BeforeEach
+    void requireLibrary() {
+        BpfTestSupport.assumeNativeLibrary();
+    }
+
+    @Test
+    void spanContext() {
+        assertThat(SC_TRACE_ID).isEqualTo(off("tb_span_context", "trace_id"));
+        assertThat(SC_SPAN_ID).isEqualTo(off("tb_span_context", "span_id"));
+        assertThat(SC_FLAGS).isEqualTo(off("tb_span_context", "flags"));
+        assertThat(SC_SIZE).isEqualTo(EventLayoutNative.sizeOf("tb_span_context"));
+        assertThat(TRACE_ID_SIZE).isEqualTo(EventLayoutNative.constant("TB_TRACE_ID_SIZE"));
+        assertThat(SPAN_ID_SIZE).isEqualTo(EventLayoutNative.constant("TB_SPAN_ID_SIZE"));
+    }
+
+    @Test
+    void header() {
+        String h = "tb_event_header";
+        assertThat(H_KIND).isEqualTo(off(h, "kind"));
+        assertThat(H_SIZE).isEqualTo(off(h, "size"));
+        assertThat(H_PID).isEqualTo(off(h, "pid"));
+        assertThat(H_TID).isEqualTo(off(h, "tid"));
+        assertThat(H_START_NS).isEqualTo(off(h, "start_ns"));
+        assertThat(H_END_NS).isEqualTo(off(h, "end_ns"));
+        assertThat(H_GOROUTINE).isEqualTo(off(h, "goroutine"));
+        assertThat(H_TARGET).isEqualTo(off(h, "target"));
+        assertThat(H_SC).isEqualTo(off(h, "sc"));
+        assertThat(H_PARENT).isEqualTo(off(h, "parent"));
+        assertThat(HEADER_SIZE).isEqualTo(EventLayoutNative.sizeOf(h));
+    }
+
+    @Test
+    void httpServerEvent() {
+        String e = "tb_http_server_event";
+        assertThat(KIND_HTTP_SERVER).isEqualTo(EventLayoutNative.constant("TB_EV_HTTP_SERVER"));
+        assertThat(HS_STATUS).isEqualTo(off(e, "status"));
+        assertThat(HS_PROTO_MAJOR).isEqualTo(off(e, "proto_major"));
+        assertThat(HS_PROTO_MINOR).isEqualTo(off(e, "proto_minor"));
+        assertThat(HS_METHOD_LEN).isEqualTo(off(e, "method_len"));
+        assertThat(HS_PATH_LEN).isEqualTo(off(e, "path_len"));
+        assertThat(HS_PATTERN_LEN).isEqualTo(off(e, "pattern_len"));
+        assertThat(HS_REMOTE_LEN).isEqualTo(off(e, "remote_len"));
+        assertThat(HS_HOST_LEN).isEqualTo(off(e, "host_len"));
+        assertThat(HS_FLAGS).isEqualTo(off(e, "flags"));
+        assertThat(HS_METHOD).isEqualTo(off(e, "method"));
+        assertThat(HS_PATH).isEqualTo(off(e, "path"));
+        assertThat(HS_PATTERN).isEqualTo(off(e, "pattern"));
+        assertThat(HS_REMOTE_ADDR).isEqualTo(off(e, "remote_addr"));
+        assertThat(HS_HOST).isEqualTo(off(e, "host"));
+        assertThat(HTTP_SERVER_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(HTTP_METHOD_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_METHOD_MAX"));
+        assertThat(HTTP_PATH_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_PATH_MAX"));
+        assertThat(HTTP_PATTERN_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_PATTERN_MAX"));
+        assertThat(HTTP_ADDR_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_ADDR_MAX"));
+        assertThat(HTTP_HOST_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_HOST_MAX"));
+        assertThat(HTTP_FLAG_TLS).isEqualTo(EventLayoutNative.constant("TB_HTTP_FLAG_TLS"));
+    }
+
+    private static int off(String struct, String field) {
+        return EventLayoutNative.offsetOf(struct, field);
+    }
+}

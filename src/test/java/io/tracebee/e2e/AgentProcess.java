@@ -1,0 +1,98 @@
+package io.tracebee.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The tracebee agent started from its jar, as a user runs it. */
+public final class AgentProcess implements AutoCloseable {
+    private final ManagedProcess process;
+    private final int port;
+
+    private AgentProcess(ManagedProcess process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static AgentProcess start(Map<String, String> env, String... args) {
+        int port = Fixtures.freePort();
+        Map<String, String> e = new HashMap<>(env);
+        e.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.javaBin(), "-Xmx256m", "-jar", Fixtures.agentJar().toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        ManagedProcess p = ManagedProcess.start("tracebee-" + port, cmd, e);
+        AgentProcess agent = new AgentProcess(p, port);
+        agent.awaitReady();
+        return agent;
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("tracebee exited:\n" + process.output());
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(baseUri() + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // not listening yet
+            }
+            ManagedProcess.sleep(100);
+        }
+        throw new AssertionError("tracebee did not become ready:\n" + process.output());
+    }
+
+    /** The agent's own tracebee_* metrics, for failure messages. */
+    public String metrics() {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUri() + "/q/metrics"))
+                    .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+            return r.body().lines().filter(l -> l.startsWith("tracebee_")).reduce("", (a, b) -> a + b + "\n");
+        } catch (Exception e) {
+            return "metrics unavailable: " + e;
+        }
+    }
+
+    public String baseUri() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String output() {
+        return process.output();
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    private static final class Path {
+        static String javaBin() {
+            return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        }
+    }
+}

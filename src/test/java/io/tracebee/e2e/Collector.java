@@ -1,0 +1,158 @@
+package io.tracebee.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A real OpenTelemetry Collector (built by {@code src/test/build-fixtures.sh} with the official builder)
+ * receiving OTLP gRPC and writing what it receives as OTLP JSON lines, which tests read back.
+ */
+public final class Collector implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ManagedProcess process;
+    private final int port;
+    private final Path out;
+
+    private Collector(ManagedProcess process, int port, Path out) {
+        this.process = process;
+        this.port = port;
+        this.out = out;
+    }
+
+    public static Collector start() {
+        try {
+            int port = Fixtures.freePort();
+            Path dir = Files.createDirectories(Path.of("target", "e2e-collector"));
+            Path out = dir.resolve("spans-" + port + ".jsonl");
+            Files.deleteIfExists(out);
+            Path config = Path.of("src/test/collector/config.yaml").toAbsolutePath();
+            ManagedProcess p = ManagedProcess.start("otelcol-" + port,
+                    List.of(Fixtures.file("otelcol-tracebee").toString(), "--config", config.toString()),
+                    Map.of("OTLP_GRPC_PORT", Integer.toString(port), "OTLP_OUT_FILE", out.toAbsolutePath().toString()));
+            awaitListening(p, port);
+            return new Collector(p, port, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitListening(ManagedProcess p, int port) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException e) {
+                if (!p.isAlive()) {
+                    throw new AssertionError("collector exited:\n" + p.output());
+                }
+                ManagedProcess.sleep(50);
+            }
+        }
+        throw new AssertionError("collector did not listen on " + port + ":\n" + p.output());
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Every span the collector has written so far, flattened with its resource. */
+    public List<ReceivedSpan> spans() {
+        List<ReceivedSpan> spans = new ArrayList<>();
+        if (!Files.exists(out)) {
+            return spans;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode root;
+            try {
+                root = JSON.readTree(line);
+            } catch (IOException e) {
+                continue; // a line still being written
+            }
+            for (JsonNode rs : root.path("resourceSpans")) {
+                Map<String, Object> resource = attributes(rs.path("resource").path("attributes"));
+                for (JsonNode ss : rs.path("scopeSpans")) {
+                    String scope = ss.path("scope").path("name").asText("");
+                    for (JsonNode s : ss.path("spans")) {
+                        spans.add(new ReceivedSpan(
+                                s.path("traceId").asText(), s.path("spanId").asText(), s.path("parentSpanId").asText(""),
+                                s.path("name").asText(), s.path("kind").asInt(),
+                                Long.parseLong(s.path("startTimeUnixNano").asText("0")),
+                                Long.parseLong(s.path("endTimeUnixNano").asText("0")),
+                                attributes(s.path("attributes")), s.path("status").path("code").asInt(0),
+                                resource, scope));
+                    }
+                }
+            }
+        }
+        return spans;
+    }
+
+    /** Waits until at least {@code count} spans matching the filter arrived; returns them. */
+    public List<ReceivedSpan> awaitSpans(Predicate<ReceivedSpan> filter, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ReceivedSpan> got;
+        do {
+            got = spans().stream().filter(filter).toList();
+            if (got.size() >= count) {
+                return got;
+            }
+            ManagedProcess.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("expected " + count + " spans, collector has " + got.size() + ": " + got);
+    }
+
+    static Map<String, Object> attributes(JsonNode list) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (JsonNode kv : list) {
+            JsonNode v = kv.path("value");
+            Object value;
+            if (v.has("stringValue")) {
+                value = v.get("stringValue").asText();
+            } else if (v.has("intValue")) {
+                value = Long.parseLong(v.get("intValue").asText());
+            } else if (v.has("boolValue")) {
+                value = v.get("boolValue").asBoolean();
+            } else if (v.has("doubleValue")) {
+                value = v.get("doubleValue").asDouble();
+            } else {
+                value = v.toString();
+            }
+            out.put(kv.path("key").asText(), value);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    /** A span as the collector wrote it. */
+    public record ReceivedSpan(String traceId, String spanId, String parentSpanId, String name, int kind,
+            long startNanos, long endNanos, Map<String, Object> attributes, int statusCode,
+            Map<String, Object> resource, String scope) {
+    }
+}

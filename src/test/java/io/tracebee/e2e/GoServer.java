@@ -1,0 +1,67 @@
+package io.tracebee.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The test HTTP server ({@code src/test/go/httpserver}) built for one Go release, running. */
+public final class GoServer implements AutoCloseable {
+    private final ManagedProcess process;
+    private final String address;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private GoServer(ManagedProcess process, String address) {
+        this.process = process;
+        this.address = address;
+    }
+
+    /** Starts the fixture, e.g. {@code httpserver-go1.26}, on a free loopback port. */
+    public static GoServer start(String fixture) {
+        ManagedProcess p = ManagedProcess.start(fixture,
+                List.of(Fixtures.file(fixture).toString(), "-addr", "127.0.0.1:0"), Map.of());
+        String line = p.awaitLine(l -> l.startsWith("listening on "), Duration.ofSeconds(20));
+        return new GoServer(p, line.substring("listening on ".length()).trim());
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public int port() {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://" + address + path)).GET());
+    }
+
+    public HttpResponse<String> post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create("http://" + address + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) {
+        try {
+            return client.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("request to " + address + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,131 @@
+package io.tracebee.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.tracebee.e2e.Collector.ReceivedSpan;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An unmodified Go HTTP server, attached at runtime with POST /targets, produces one SERVER span per
+ * request at a real OpenTelemetry Collector; DELETE detaches live and removes the uprobes.
+ */
+class HttpServerIT {
+    static Collector collector;
+    static AgentProcess agent;
+
+    @BeforeAll
+    static void start() {
+        collector = Collector.start();
+        agent = AgentProcess.start(Map.of(
+                "OTEL_TRACES_EXPORTER", "otlp",
+                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
+                "OTEL_BSP_SCHEDULE_DELAY", "200"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        if (collector != null) {
+            collector.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"httpserver-go1.23", "httpserver-go1.24", "httpserver-go1.25", "httpserver-go1.26",
+        "httpserver-go1.26-stripped"})
+    void serverSpansFromAnAttachedProcess(String fixture) {
+        try (GoServer server = GoServer.start(fixture)) {
+            String goMinor = fixture.replaceAll(".*-(go1\\.\\d+).*", "$1");
+            String id = given().baseUri(agent.baseUri()).contentType(ContentType.JSON)
+                    .body(Map.of("pid", server.pid(), "serviceName", "svc-" + fixture))
+                    .when().post("/targets")
+                    .then().statusCode(201)
+                    .header("Location", startsWith(agent.baseUri() + "/targets/"))
+                    .body("pid", equalTo((int) server.pid()))
+                    .body("goVersion", startsWith(goMinor))
+                    .body("probes.library", hasItem("net/http"))
+                    .body("probes.state", hasItem("attached"))
+                    .extract().path("id");
+            assertThat(Uprobes.heldBy(agent.pid())).isNotEmpty();
+
+            long before = System.currentTimeMillis() * 1_000_000L;
+            assertThat(server.get("/hello/42").statusCode()).isEqualTo(200);
+            assertThat(server.get("/status/503").statusCode()).isEqualTo(503);
+            assertThat(server.post("/echo", "ping").statusCode()).isEqualTo(200);
+            assertThat(server.get("/nowrite").statusCode()).isEqualTo(200);
+            assertThat(server.get("/nope").statusCode()).isEqualTo(404);
+            long after = System.currentTimeMillis() * 1_000_000L;
+
+            List<ReceivedSpan> spans = collector.awaitSpans(s -> ("svc-" + fixture).equals(s.resource().get("service.name")),
+                    5, Duration.ofSeconds(20));
+            assertThat(spans).hasSize(5);
+            for (ReceivedSpan s : spans) {
+                assertThat(s.kind()).as("SERVER").isEqualTo(2);
+                assertThat(s.traceId()).hasSize(32).isNotEqualTo("0".repeat(32));
+                assertThat(s.spanId()).hasSize(16);
+                assertThat(s.parentSpanId()).isEmpty();
+                assertThat(s.startNanos()).isBetween(before - 50_000_000L, after);
+                assertThat(s.endNanos()).isBetween(s.startNanos(), after + 50_000_000L);
+                assertThat(s.attributes()).containsEntry("url.scheme", "http")
+                        .containsEntry("network.protocol.version", "1.1")
+                        .containsEntry("network.peer.address", "127.0.0.1")
+                        .containsEntry("server.address", "127.0.0.1")
+                        .containsEntry("server.port", (long) server.port());
+                assertThat(s.resource()).containsEntry("process.pid", server.pid())
+                        .containsEntry("telemetry.distro.name", "tracebee")
+                        .containsKey("host.name")
+                        .containsEntry("process.executable.path", Fixtures.file(fixture).toString());
+                assertThat((String) s.resource().get("process.runtime.version")).startsWith(goMinor);
+            }
+            ReceivedSpan hello = byPath(spans, "/hello/42");
+            assertThat(hello.name()).isEqualTo("GET /hello/{id}");
+            assertThat(hello.attributes()).containsEntry("http.request.method", "GET")
+                    .containsEntry("http.route", "/hello/{id}")
+                    .containsEntry("http.response.status_code", 200L);
+            assertThat(hello.statusCode()).isEqualTo(0);
+
+            ReceivedSpan failed = byPath(spans, "/status/503");
+            assertThat(failed.name()).isEqualTo("GET /status/{code}");
+            assertThat(failed.attributes()).containsEntry("http.response.status_code", 503L);
+            assertThat(failed.statusCode()).as("5xx is ERROR").isEqualTo(2);
+
+            assertThat(byPath(spans, "/echo").name()).isEqualTo("POST /echo");
+            assertThat(byPath(spans, "/nowrite").attributes()).containsEntry("http.response.status_code", 200L);
+            ReceivedSpan notFound = byPath(spans, "/nope");
+            assertThat(notFound.attributes()).containsEntry("http.response.status_code", 404L);
+            assertThat(notFound.statusCode()).as("4xx is not an error on a server span").isEqualTo(0);
+
+            given().baseUri(agent.baseUri()).when().get("/targets/" + id).then().statusCode(200)
+                    .body("id", equalTo(id));
+            given().baseUri(agent.baseUri()).when().delete("/targets/" + id).then().statusCode(204);
+            given().baseUri(agent.baseUri()).when().get("/targets/" + id).then().statusCode(404)
+                    .contentType("application/problem+json");
+            assertThat(Uprobes.heldBy(agent.pid())).as("uprobes after DELETE").isEmpty();
+
+            for (int i = 0; i < 5; i++) {
+                server.get("/hello/after-detach");
+            }
+            ManagedProcess.sleep(1500);
+            assertThat(collector.spans().stream().filter(s -> "/hello/after-detach".equals(s.attributes().get("url.path"))))
+                    .as("no spans after DELETE").isEmpty();
+        }
+    }
+
+    static ReceivedSpan byPath(List<ReceivedSpan> spans, String path) {
+        return spans.stream().filter(s -> path.equals(s.attributes().get("url.path"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no span for " + path + " in " + spans));
+    }
+}

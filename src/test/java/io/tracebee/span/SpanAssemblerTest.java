@@ -1,0 +1,87 @@
+package io.tracebee.span;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracebee.correlate.CorrelatedEvent;
+import io.tracebee.decode.EventBytes;
+import io.tracebee.decode.EventDecoder;
+import io.tracebee.decode.EventLayout;
+import io.tracebee.decode.TracedEvent;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class SpanAssemblerTest {
+    private static final Resource RESOURCE = new Resource(Attributes.builder().put("service.name", "svc").build());
+    private final SpanAssembler assembler = new SpanAssembler(WallClock.javaClocks());
+
+    @Test
+    void serverSpanFollowsSemanticConventions() {
+        Span s = assemble(EventBytes.httpServer().method("GET").path("/hello/42").pattern("GET /hello/{id}")
+                .status(200).proto(1, 1).remote("127.0.0.1:53422").host("localhost:8080").times(1_000_000, 3_500_000));
+
+        assertThat(s.name()).isEqualTo("GET /hello/{id}");
+        assertThat(s.kind()).isEqualTo(SpanKind.SERVER);
+        assertThat(s.statusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(s.attributes().asMap()).containsEntry("http.request.method", "GET")
+                .containsEntry("url.path", "/hello/42")
+                .containsEntry("url.scheme", "http")
+                .containsEntry("http.route", "/hello/{id}")
+                .containsEntry("http.response.status_code", 200L)
+                .containsEntry("network.peer.address", "127.0.0.1")
+                .containsEntry("network.peer.port", 53422L)
+                .containsEntry("server.address", "localhost")
+                .containsEntry("server.port", 8080L)
+                .containsEntry("network.protocol.version", "1.1");
+        assertThat(s.endEpochNanos() - s.startEpochNanos()).isEqualTo(2_500_000);
+        assertThat(s.resource()).isSameAs(RESOURCE);
+        assertThat(s.scope()).isEqualTo(SpanAssembler.SCOPE_NET_HTTP);
+    }
+
+    @Test
+    void wallClockTimesAreNearNow() {
+        long mono = System.nanoTime();
+        Span s = assemble(EventBytes.httpServer().method("GET").path("/").times(mono, mono + 1));
+        long nowEpoch = System.currentTimeMillis() * 1_000_000L;
+        assertThat(Math.abs(s.startEpochNanos() - nowEpoch)).isLessThan(1_000_000_000L);
+    }
+
+    @Test
+    void noPatternNamesTheSpanByMethodOnly() {
+        Span s = assemble(EventBytes.httpServer().method("POST").path("/echo").status(0));
+        assertThat(s.name()).isEqualTo("POST");
+        assertThat(s.attributes().asMap()).doesNotContainKey("http.route")
+                .containsEntry("http.response.status_code", 200L);
+    }
+
+    @Test
+    void serverErrorsAreErrorsButClientErrorsAreNot() {
+        assertThat(assemble(EventBytes.httpServer().method("GET").path("/x").status(503)).statusCode())
+                .isEqualTo(StatusCode.ERROR);
+        assertThat(assemble(EventBytes.httpServer().method("GET").path("/x").status(404)).statusCode())
+                .isEqualTo(StatusCode.UNSET);
+    }
+
+    @Test
+    void unknownMethodIsOtherWithTheOriginalKept() {
+        Span s = assemble(EventBytes.httpServer().method("PROPFIND").path("/dav").pattern("/dav"));
+        assertThat(s.name()).isEqualTo("HTTP /dav");
+        assertThat(s.attributes().asMap()).containsEntry("http.request.method", "_OTHER")
+                .containsEntry("http.request.method_original", "PROPFIND");
+    }
+
+    @Test
+    void tlsRequestsAreHttpsWithTheDefaultPort() {
+        Span s = assemble(EventBytes.httpServer().method("GET").path("/").host("example.com")
+                .flags(EventLayout.HTTP_FLAG_TLS));
+        assertThat(s.attributes().asMap()).containsEntry("url.scheme", "https").containsEntry("server.port", 443L);
+    }
+
+    private Span assemble(EventBytes bytes) {
+        byte[] trace = new byte[16];
+        Arrays.fill(trace, (byte) 7);
+        byte[] rec = bytes.ids(trace, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, new byte[8]).bytes();
+        TracedEvent e = new EventDecoder().decodeOne(rec, 0, rec.length);
+        return assembler.assemble(new CorrelatedEvent(e, e.header().traceId(), e.header().parentSpanId(),
+                e.header().traceFlags(), RESOURCE));
+    }
+}
