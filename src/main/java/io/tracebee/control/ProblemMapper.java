@@ -48,6 +48,15 @@ public final class ProblemMapper {
                 "request body is not valid JSON: " + e.getOriginalMessage(), uri);
     }
 
+    /** Quarkus REST wraps JSON syntax errors in a 400 WebApplicationException; other ones keep their response. */
+    @ServerExceptionMapper
+    public Response webApplication(jakarta.ws.rs.WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformed(json, uri);
+        }
+        return e.getResponse();
+    }
+
     private static String fieldPath(MismatchedInputException e) {
         StringBuilder sb = new StringBuilder();
         e.getPath().forEach(ref -> {

@@ -108,6 +108,8 @@ class HttpServerIT {
             assertThat(notFound.attributes()).containsEntry("http.response.status_code", 404L);
             assertThat(notFound.statusCode()).as("4xx is not an error on a server span").isEqualTo(0);
 
+            assertThat(NoCollectorIT.metric(agent.metrics(), "tracebee_spans_exported_total{exporter=\"otlp\",}"))
+                    .isGreaterThanOrEqualTo(5);
             given().baseUri(agent.baseUri()).when().get("/targets/" + id).then().statusCode(200)
                     .body("id", equalTo(id));
             given().baseUri(agent.baseUri()).when().delete("/targets/" + id).then().statusCode(204);
