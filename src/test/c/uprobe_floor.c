@@ -3,23 +3,32 @@
  * Uprobe trap floor (docs/BENCHMARKS.md "Uprobe cost: floor vs net/http probe").
  *
  *   uprobe_floor OBJ [calls=200000] [rounds=5]
+ *                [progs=empty,read_user,rb_nowakeup,rb_wakeup,rb_adaptive+reader] [reader_cpu=-1]
  *
- * OBJ is uprobe_floor.bpf.o (one SEC("uprobe") program that returns 0). Each round times `calls`
- * calls of a noinline function with CLOCK_MONOTONIC, first with no probe, then with the empty
- * program attached by libbpf as a uprobe on the function's entry in this very binary
- * (/proc/self/exe; libbpf 1.1 resolves func_name to the file offset from the ELF symbol table, the
- * offset from /proc/self/maps is printed for reference), then detaches. The program's run_cnt must
- * grow by exactly `calls` per round (checked: proves the probe is on the code being called), and
- * run_time_ns/run_cnt gives the time spent inside the BPF program per hit (BPF stats are switched
- * on with bpf_enable_stats for the life of the process).
+ * OBJ is uprobe_floor.bpf.o. Each round times `calls` calls of a noinline function with
+ * CLOCK_MONOTONIC, first with no probe, then, for each listed program in turn, with that program
+ * attached by libbpf as a uprobe on the function's entry in this very binary (/proc/self/exe;
+ * libbpf 1.1 resolves func_name to the file offset from the ELF symbol table, the offset from
+ * /proc/self/maps is printed for reference), detaching it afterwards. `empty` (returns 0) gives the
+ * trap floor; the others add one ingredient of the net/http RET probe each (see the BPF source).
+ * A "+reader" suffix runs a thread that polls the ring (ring_buffer__poll, epoll) during the timed
+ * loop, as the agent's reader does, so that wake-ups have someone to wake; reader_cpu >= 0 pins
+ * that thread to one CPU (the agent's, when the caller pins this program to the target's CPU).
  *
- * Prints one "round ..." line per round and a final line
- *   result calls=N rounds=R base_ns=.. probed_ns=.. trap_ns=.. trap_min_ns=.. trap_max_ns=.. bpf_ns=..
- * (medians over rounds; trap = probed - base per call).
+ * Each program's run_cnt must grow by exactly `calls` per round (checked: proves the probe is on
+ * the code being called), and run_time_ns/run_cnt gives the time spent inside the BPF program per
+ * hit (BPF stats are switched on with bpf_enable_stats for the life of the process). The ring
+ * buffer is drained between timed loops, outside the timing.
+ *
+ * Prints one "round ..." line per round and program, then per program
+ *   result prog=P calls=N rounds=R base_ns=.. probed_ns=.. trap_ns=.. trap_min_ns=.. trap_max_ns=.. bpf_ns=..
+ * (medians over rounds, per call; trap = probed - base, i.e. everything a hit adds).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,21 +142,71 @@ static double maxv(const double *v, int n)
 	return m;
 }
 
+static int drain_cb(void *ctx, void *data, size_t len)
+{
+	(*(long *)ctx)++;
+	return 0;
+}
+
+static atomic_int reader_stop;
+static int reader_cpu = -1;
+
+static void *reader_main(void *arg)
+{
+	struct ring_buffer *rb = arg;
+
+	if (reader_cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(reader_cpu, &set);
+		if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+			fprintf(stderr, "reader: cannot pin to CPU %d\n", reader_cpu);
+	}
+	while (!atomic_load(&reader_stop))
+		if (ring_buffer__poll(rb, 50) < 0 && errno != EINTR)
+			break;
+	return NULL;
+}
+
+#define MAX_PROGS 8
+
 int main(int argc, char **argv)
 {
 	long calls = argc > 2 ? atol(argv[2]) : 200000;
 	int rounds = argc > 3 ? atoi(argv[3]) : 5;
-	double base[MAX_ROUNDS], probed[MAX_ROUNDS], trap[MAX_ROUNDS], bpf[MAX_ROUNDS];
+	char progs_arg[256];
+	const char *names[MAX_PROGS];
+	int with_reader[MAX_PROGS];
+	struct bpf_program *progs[MAX_PROGS];
+	int nprogs = 0;
+	static double base[MAX_ROUNDS], probed[MAX_PROGS][MAX_ROUNDS], trap[MAX_PROGS][MAX_ROUNDS],
+		bpf[MAX_PROGS][MAX_ROUNDS];
 	char exe[PATH_MAX];
 	struct bpf_object *obj;
-	struct bpf_program *prog;
+	struct ring_buffer *rb;
+	long drained = 0;
 	ssize_t n;
-	int stats_fd, prog_fd;
+	int stats_fd;
 
 	if (argc < 2 || calls <= 0 || rounds <= 0 || rounds > MAX_ROUNDS) {
-		fprintf(stderr, "usage: %s OBJ [calls=200000] [rounds=5 (1..%d)]\n", argv[0], MAX_ROUNDS);
+		fprintf(stderr, "usage: %s OBJ [calls=200000] [rounds=5 (1..%d)] [progs=a,b,...] [reader_cpu=-1]\n",
+			argv[0], MAX_ROUNDS);
 		return 2;
 	}
+	snprintf(progs_arg, sizeof(progs_arg), "%s",
+		 argc > 4 ? argv[4] : "empty,read_user,rb_nowakeup,rb_wakeup,rb_adaptive+reader");
+	for (char *save, *tok = strtok_r(progs_arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (nprogs == MAX_PROGS) {
+			fprintf(stderr, "at most %d programs\n", MAX_PROGS);
+			return 2;
+		}
+		names[nprogs] = tok;
+		with_reader[nprogs] = strstr(tok, "+reader") != NULL;
+		nprogs++;
+	}
+	if (argc > 5)
+		reader_cpu = atoi(argv[5]);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0) {
 		perror("readlink /proc/self/exe");
@@ -164,12 +223,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "load %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
-	prog = bpf_object__find_program_by_name(obj, "empty");
-	if (!prog) {
-		fprintf(stderr, "no program 'empty' in %s\n", argv[1]);
+	for (int p = 0; p < nprogs; p++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(names[p], "+"), names[p]);
+		progs[p] = bpf_object__find_program_by_name(obj, name);
+		if (!progs[p]) {
+			fprintf(stderr, "no program '%s' in %s\n", names[p], argv[1]);
+			return 1;
+		}
+	}
+	rb = ring_buffer__new(bpf_object__find_map_fd_by_name(obj, "floor_events"), drain_cb, &drained, NULL);
+	if (!rb) {
+		fprintf(stderr, "ring_buffer__new: %s\n", strerror(errno));
 		return 1;
 	}
-	prog_fd = bpf_program__fd(prog);
 
 	/* Keeps run_cnt/run_time_ns counting while this fd is open, whatever the sysctl says. */
 	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
@@ -182,47 +250,74 @@ int main(int argc, char **argv)
 	time_calls(calls / 4 + 1);
 
 	for (int r = 0; r < rounds; r++) {
-		LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "tb_floor_fn");
-		struct bpf_link *link;
-		uint64_t c0, t0, c1, t1;
-
 		base[r] = time_calls(calls);
+		for (int p = 0; p < nprogs; p++) {
+			LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "tb_floor_fn");
+			int prog_fd = bpf_program__fd(progs[p]);
+			struct bpf_link *link;
+			pthread_t reader;
+			uint64_t c0, t0, c1, t1;
 
-		link = bpf_program__attach_uprobe_opts(prog, 0 /* this process */, exe, 0, &uo);
-		if (!link) {
-			fprintf(stderr, "attach uprobe %s:tb_floor_fn: %s\n", exe, strerror(errno));
-			return 1;
-		}
-		if (prog_stats(prog_fd, &c0, &t0)) {
-			fprintf(stderr, "prog info: %s\n", strerror(errno));
-			return 1;
-		}
-		probed[r] = time_calls(calls);
-		if (prog_stats(prog_fd, &c1, &t1)) {
-			fprintf(stderr, "prog info: %s\n", strerror(errno));
-			return 1;
-		}
-		bpf_link__destroy(link);
+			link = bpf_program__attach_uprobe_opts(progs[p], 0 /* this process */, exe, 0, &uo);
+			if (!link) {
+				fprintf(stderr, "attach %s as uprobe %s:tb_floor_fn: %s\n", names[p], exe,
+					strerror(errno));
+				return 1;
+			}
+			drained = 0;
+			if (with_reader[p]) {
+				atomic_store(&reader_stop, 0);
+				if (pthread_create(&reader, NULL, reader_main, rb)) {
+					fprintf(stderr, "pthread_create failed\n");
+					return 1;
+				}
+				usleep(20000); /* let it reach epoll_wait */
+			}
+			if (prog_stats(prog_fd, &c0, &t0)) {
+				fprintf(stderr, "prog info: %s\n", strerror(errno));
+				return 1;
+			}
+			probed[p][r] = time_calls(calls);
+			if (prog_stats(prog_fd, &c1, &t1)) {
+				fprintf(stderr, "prog info: %s\n", strerror(errno));
+				return 1;
+			}
+			bpf_link__destroy(link);
+			if (with_reader[p]) {
+				atomic_store(&reader_stop, 1);
+				pthread_join(reader, NULL);
+			}
 
-		if (c1 - c0 != (uint64_t)calls) {
-			fprintf(stderr, "round %d: program ran %llu times for %ld calls (probe not on the called code?)\n",
-				r, (unsigned long long)(c1 - c0), calls);
-			return 1;
+			if (c1 - c0 != (uint64_t)calls) {
+				fprintf(stderr,
+					"%s round %d: program ran %llu times for %ld calls (probe not on the called code?)\n",
+					names[p], r, (unsigned long long)(c1 - c0), calls);
+				return 1;
+			}
+			if (ring_buffer__consume(rb) < 0) {
+				fprintf(stderr, "ring_buffer__consume: %s\n", strerror(errno));
+				return 1;
+			}
+			if (drained && drained != calls)
+				fprintf(stderr, "%s round %d: %ld records for %ld calls (ring full: lower calls)\n",
+					names[p], r, drained, calls);
+			trap[p][r] = probed[p][r] - base[r];
+			bpf[p][r] = (double)(t1 - t0) / (double)(c1 - c0);
+			printf("round %d prog=%s base_ns=%.1f probed_ns=%.1f trap_ns=%.1f bpf_ns=%.1f\n", r, names[p],
+			       base[r], probed[p][r], trap[p][r], bpf[p][r]);
+			fflush(stdout);
 		}
-		trap[r] = probed[r] - base[r];
-		bpf[r] = (double)(t1 - t0) / (double)(c1 - c0);
-		printf("round %d base_ns=%.1f probed_ns=%.1f trap_ns=%.1f bpf_ns=%.1f\n", r, base[r], probed[r],
-		       trap[r], bpf[r]);
-		fflush(stdout);
 	}
 
-	printf("result calls=%ld rounds=%d base_ns=%.1f probed_ns=%.1f trap_ns=%.1f trap_min_ns=%.1f "
-	       "trap_max_ns=%.1f bpf_ns=%.1f\n",
-	       calls, rounds, median(base, rounds), median(probed, rounds), median(trap, rounds),
-	       minv(trap, rounds), maxv(trap, rounds), median(bpf, rounds));
+	for (int p = 0; p < nprogs; p++)
+		printf("result prog=%s calls=%ld rounds=%d base_ns=%.1f probed_ns=%.1f trap_ns=%.1f "
+		       "trap_min_ns=%.1f trap_max_ns=%.1f bpf_ns=%.1f\n",
+		       names[p], calls, rounds, median(base, rounds), median(probed[p], rounds),
+		       median(trap[p], rounds), minv(trap[p], rounds), maxv(trap[p], rounds), median(bpf[p], rounds));
 
 	if (stats_fd >= 0)
 		close(stats_fd);
+	ring_buffer__free(rb);
 	bpf_object__close(obj);
 	return 0;
 }
