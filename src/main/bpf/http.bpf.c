@@ -123,7 +123,7 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	if (has_request_tls && go_read_ptr(req, off_request_tls))
 		e->flags |= TB_HTTP_FLAG_TLS;
 
-	bpf_ringbuf_submit(e, 0);
+	tb_submit(e);
 	bpf_map_delete_elem(&http_server_calls, &key);
 	return 0;
 }

@@ -34,6 +34,20 @@ struct {
 	__uint(max_entries, TB_DROP_REASONS);
 } tb_drops SEC(".maps");
 
+/*
+ * Unread bytes at which a submit wakes the reader. Below it the reader's periodic poll picks the
+ * record up: waking on every record raises an irq_work self-interrupt per event, which costs
+ * microseconds per hit under virtualisation (docs/BENCHMARKS.md). Set by the agent before load.
+ */
+const volatile __u64 tb_wakeup_bytes = 64 * 1024;
+
+/* Commits a reserved record, waking the reader only when enough data waits. */
+static __always_inline void tb_submit(void *record)
+{
+	__u64 unread = bpf_ringbuf_query(&tb_events, BPF_RB_AVAIL_DATA);
+	bpf_ringbuf_submit(record, unread >= tb_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
 static __always_inline void tb_count_drop(__u32 reason)
 {
 	__u64 *n = bpf_map_lookup_elem(&tb_drops, &reason);

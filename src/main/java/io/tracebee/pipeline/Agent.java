@@ -109,6 +109,7 @@ public class Agent {
         Map<String, String> env = settings.environment();
         int ringBytes = Integer.parseInt(settings.get("TRACEBEE_RING_BUFFER_BYTES", Integer.toString(DEFAULT_RING_BUFFER_BYTES)));
         SharedMaps maps = SharedMaps.create(ringBytes);
+        int pollMillis = Integer.parseInt(settings.get("TRACEBEE_RING_BUFFER_POLL_MS", "50"));
         FanOutSpanProcessor processor = null;
         RingBufferSource source = null;
         try {
@@ -126,7 +127,7 @@ public class Agent {
             SpanAssembler assembler = new SpanAssembler(clock);
 
             source = RingBufferSource.open(maps.ringBufferFd(), RingBufferSource.Options.defaults()
-                    .withThreadName("tracebee-ringbuf"));
+                    .withThreadName("tracebee-ringbuf").withPollTimeoutMillis(pollMillis));
             ExecutorService pipelineThread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "tracebee-pipeline");
                 t.setDaemon(true);

@@ -14,16 +14,30 @@ public final class SharedMaps implements AutoCloseable {
     public static final int DROP_RINGBUF_FULL = 0;
     public static final int DROP_INFLIGHT_FULL = 1;
 
+    /** The {@code const volatile} every probe object reads to decide when a submit wakes the reader. */
+    public static final String WAKEUP_BYTES = "tb_wakeup_bytes";
+
     private final BpfObject object;
     private final BpfMap drops;
+    private final long wakeupBytes;
 
-    private SharedMaps(BpfObject object) {
+    private SharedMaps(BpfObject object, long wakeupBytes) {
         this.object = object;
         this.drops = object.map(DROPS);
+        this.wakeupBytes = wakeupBytes;
     }
 
-    /** @param ringBufferBytes ring size: a power of two multiple of the page size */
+    /** A ring with the default wake-up threshold: a sixteenth of the ring, at most 64 KiB. */
     public static SharedMaps create(int ringBufferBytes) {
+        return create(ringBufferBytes, Math.min(64 * 1024, ringBufferBytes / 16));
+    }
+
+    /**
+     * @param ringBufferBytes ring size: a power of two multiple of the page size
+     * @param wakeupBytes unread bytes at which a probe wakes the reader; below that the reader's poll
+     *        interval bounds how late a record is read
+     */
+    public static SharedMaps create(int ringBufferBytes, long wakeupBytes) {
         if (Integer.bitCount(ringBufferBytes) != 1 || ringBufferBytes < 4096) {
             throw new IllegalArgumentException("ring buffer size must be a power of two of at least 4096 bytes, got "
                     + ringBufferBytes);
@@ -31,17 +45,18 @@ public final class SharedMaps implements AutoCloseable {
         BpfObject o = BpfObject.openResource("bpf/maps.bpf.o");
         try {
             o.setMapMaxEntries(RINGBUF, ringBufferBytes).load();
-            return new SharedMaps(o);
+            return new SharedMaps(o, wakeupBytes);
         } catch (RuntimeException e) {
             o.close();
             throw e;
         }
     }
 
-    /** Points a not-yet-loaded probe object at the shared maps. */
+    /** Points a not-yet-loaded probe object at the shared maps and the ring's wake-up threshold. */
     public void share(BpfObject probeObject) {
         probeObject.reuseMap(RINGBUF, ringBufferFd());
         probeObject.reuseMap(DROPS, drops.fd());
+        probeObject.setRodata(WAKEUP_BYTES, wakeupBytes);
     }
 
     public int ringBufferFd() {
