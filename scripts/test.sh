@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 tb_setup
-src/test/build-fixtures.sh
-exec ./mvnw -B -ntp verify -Pit "$@"
+fixtures=${TRACEBEE_FIXTURES:-$HOME/.cache/tracebee/fixtures}
+src/test/build-fixtures.sh "$fixtures"
+exec ./mvnw -B -ntp verify -Pit -Dtracebee.fixtures="$fixtures" "$@"

@@ -49,6 +49,19 @@ public final class Settings {
         return get(envName).orElse(defaultValue);
     }
 
+    /** An integer setting; a value that is not one fails with a message naming the setting. */
+    public int getInt(String envName, int defaultValue) {
+        Optional<String> v = get(envName);
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(v.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(envName + " must be an integer, got \"" + v.get() + "\"");
+        }
+    }
+
     /**
      * Every OTEL_* and TRACEBEE_* setting as an environment-style map, for components that read the
      * OpenTelemetry variables themselves: properties first, then the environment, then CLI flags on top.

@@ -107,9 +107,9 @@ public class Agent {
             throw new IllegalStateException("BPF is not usable here: " + bpf.reason());
         }
         Map<String, String> env = settings.environment();
-        int ringBytes = Integer.parseInt(settings.get("TRACEBEE_RING_BUFFER_BYTES", Integer.toString(DEFAULT_RING_BUFFER_BYTES)));
+        int ringBytes = settings.getInt("TRACEBEE_RING_BUFFER_BYTES", DEFAULT_RING_BUFFER_BYTES);
+        int pollMillis = settings.getInt("TRACEBEE_RING_BUFFER_POLL_MS", 50);
         SharedMaps maps = SharedMaps.create(ringBytes);
-        int pollMillis = Integer.parseInt(settings.get("TRACEBEE_RING_BUFFER_POLL_MS", "50"));
         FanOutSpanProcessor processor = null;
         RingBufferSource source = null;
         try {
