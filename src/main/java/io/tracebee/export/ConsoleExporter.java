@@ -3,14 +3,13 @@ package io.tracebee.export;
 import io.smallrye.mutiny.Uni;
 import io.tracebee.span.Attributes;
 import io.tracebee.span.Span;
+import io.tracebee.span.SpanTree;
 import io.tracebee.span.SpanKind;
 import io.tracebee.span.StatusCode;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,7 +27,6 @@ import java.util.Set;
 public final class ConsoleExporter implements SpanExporter {
     static final int MAX_LINES = 2000;
     private static final int MAX_DEPTH = 32;
-    private static final Comparator<Span> BY_START = Comparator.comparingLong(Span::startEpochNanos);
 
     private final PrintStream out;
 
@@ -82,25 +80,14 @@ public final class ConsoleExporter implements SpanExporter {
                 break;
             }
             List<Span> traceSpans = trace.getValue();
-            Map<String, Span> byId = new HashMap<>();
-            for (Span s : traceSpans) {
-                byId.put(s.spanIdHex(), s);
-            }
-            Map<String, List<Span>> children = new HashMap<>();
-            List<Span> roots = new ArrayList<>();
+            SpanTree tree = SpanTree.of(traceSpans);
+            List<Span> roots = tree.roots();
             Set<String> services = new LinkedHashSet<>();
             for (Span s : traceSpans) {
                 if (s.resource() != null) {
                     services.add(s.resource().serviceName());
                 }
-                String parent = s.parentSpanIdHex();
-                if (parent.isEmpty() || !byId.containsKey(parent) || parent.equals(s.spanIdHex())) {
-                    roots.add(s);
-                } else {
-                    children.computeIfAbsent(parent, k -> new ArrayList<>()).add(s);
-                }
             }
-            roots.sort(BY_START);
             sb.append("trace ").append(trace.getKey())
                     .append("  service=").append(services.isEmpty() ? "unknown_service" : String.join(",", services))
                     .append("  ").append(traceSpans.size()).append(traceSpans.size() == 1 ? " span" : " spans")
@@ -125,9 +112,8 @@ public final class ConsoleExporter implements SpanExporter {
                 sb.append('\n');
                 lines++;
                 printed++;
-                List<Span> kids = children.getOrDefault(item.span().spanIdHex(), List.of());
+                List<Span> kids = tree.children(item.span());
                 if (!kids.isEmpty()) {
-                    kids.sort(BY_START);
                     String childPrefix = item.depth() + 1 >= MAX_DEPTH ? item.prefix()
                             : item.prefix() + (item.last() ? "   " : "│  ");
                     for (int i = kids.size() - 1; i >= 0; i--) {

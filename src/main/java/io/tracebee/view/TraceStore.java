@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.tracebee.export.ExportResult;
 import io.tracebee.export.SpanExporter;
 import io.tracebee.span.Span;
+import io.tracebee.span.SpanTree;
 import io.tracebee.span.StatusCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +12,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -33,7 +33,6 @@ public class TraceStore implements SpanExporter {
     public static final int DEFAULT_MAX_TRACES = 200;
     public static final int DEFAULT_MAX_SPANS = 20_000;
 
-    private static final Comparator<Span> BY_START = Comparator.comparingLong(Span::startEpochNanos);
 
     /** Mutable per-trace state, guarded by the store's monitor. */
     private static final class StoredTrace {
@@ -198,21 +197,8 @@ public class TraceStore implements SpanExporter {
 
     /** Depth-first order: parents before children, roots and siblings by start time. */
     private static List<SpanView> views(List<Span> spans, long traceStart) {
-        Map<String, Span> byId = new HashMap<>();
-        for (Span s : spans) {
-            byId.put(s.spanIdHex(), s);
-        }
-        Map<String, List<Span>> children = new HashMap<>();
-        List<Span> roots = new ArrayList<>();
-        for (Span s : spans) {
-            String parent = s.parentSpanIdHex();
-            if (parent.isEmpty() || !byId.containsKey(parent) || parent.equals(s.spanIdHex())) {
-                roots.add(s);
-            } else {
-                children.computeIfAbsent(parent, k -> new ArrayList<>()).add(s);
-            }
-        }
-        roots.sort(BY_START);
+        SpanTree tree = SpanTree.of(spans);
+        List<Span> roots = tree.roots();
         List<SpanView> out = new ArrayList<>(spans.size());
         Set<String> seen = new HashSet<>();
         record Item(Span span, int depth) {
@@ -227,10 +213,7 @@ public class TraceStore implements SpanExporter {
                 continue;
             }
             out.add(view(item.span(), item.depth(), traceStart));
-            List<Span> kids = children.getOrDefault(item.span().spanIdHex(), List.of());
-            if (kids.size() > 1) {
-                kids.sort(BY_START);
-            }
+            List<Span> kids = tree.children(item.span());
             for (int i = kids.size() - 1; i >= 0; i--) {
                 stack.push(new Item(kids.get(i), item.depth() + 1));
             }
