@@ -33,6 +33,7 @@ struct server_call {
 	void *req;
 	void *rw;
 	struct tb_span_context sc;
+	struct tb_span_context parent;
 };
 
 struct {
@@ -64,9 +65,13 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 		.req = req,
 		.rw = GO_ARG3(ctx), /* data word of the ResponseWriter interface: *http.response */
 	};
-	tb_new_root(&call.sc);
-	if (bpf_map_update_elem(&http_server_calls, &key, &call, BPF_ANY))
+	tb_start_span(&key, &call.sc, &call.parent);
+	if (bpf_map_update_elem(&http_server_calls, &key, &call, BPF_ANY)) {
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
+		return 0;
+	}
+	/* Work the handler does on this goroutine is a child of this span. */
+	bpf_map_update_elem(&tb_current_span, &key, &call.sc, BPF_ANY);
 	return 0;
 }
 
@@ -81,6 +86,12 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	struct server_call *call = bpf_map_lookup_elem(&http_server_calls, &key);
 	if (!call)
 		return 0;
+
+	/* The goroutine leaves this span: back to the enclosing one, if any. */
+	if (tb_has_span(&call->parent))
+		bpf_map_update_elem(&tb_current_span, &key, &call->parent, BPF_ANY);
+	else
+		bpf_map_delete_elem(&tb_current_span, &key);
 
 	struct tb_http_server_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
 	if (!e) {
@@ -99,7 +110,7 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	e->h.goroutine = key.goroutine;
 	e->h.target = bpf_get_attach_cookie(ctx);
 	e->h.sc = call->sc;
-	__builtin_memset(&e->h.parent, 0, sizeof(e->h.parent));
+	e->h.parent = call->parent;
 
 	__u64 status = 0;
 	if (has_response_status && call->rw)

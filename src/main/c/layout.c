@@ -53,6 +53,22 @@ static const struct entry entries[] = {
 	OFF(tb_http_server_event, remote_addr),
 	OFF(tb_http_server_event, host),
 
+	SIZE(tb_http_client_event),
+	OFF(tb_http_client_event, status),
+	OFF(tb_http_client_event, proto_major),
+	OFF(tb_http_client_event, proto_minor),
+	OFF(tb_http_client_event, method_len),
+	OFF(tb_http_client_event, scheme_len),
+	OFF(tb_http_client_event, host_len),
+	OFF(tb_http_client_event, path_len),
+	OFF(tb_http_client_event, query_len),
+	OFF(tb_http_client_event, flags),
+	OFF(tb_http_client_event, method),
+	OFF(tb_http_client_event, scheme),
+	OFF(tb_http_client_event, host),
+	OFF(tb_http_client_event, path),
+	OFF(tb_http_client_event, query),
+
 	/* Constants of the header, so Java need not restate them either. */
 	{ "TB_TRACE_ID_SIZE", TB_TRACE_ID_SIZE },
 	{ "TB_SPAN_ID_SIZE", TB_SPAN_ID_SIZE },
@@ -63,6 +79,11 @@ static const struct entry entries[] = {
 	{ "TB_HTTP_ADDR_MAX", TB_HTTP_ADDR_MAX },
 	{ "TB_HTTP_HOST_MAX", TB_HTTP_HOST_MAX },
 	{ "TB_HTTP_FLAG_TLS", TB_HTTP_FLAG_TLS },
+	{ "TB_EV_HTTP_CLIENT", TB_EV_HTTP_CLIENT },
+	{ "TB_HTTP_SCHEME_MAX", TB_HTTP_SCHEME_MAX },
+	{ "TB_HTTP_QUERY_MAX", TB_HTTP_QUERY_MAX },
+	{ "TB_HTTP_CLIENT_FLAG_ERROR", TB_HTTP_CLIENT_FLAG_ERROR },
+	{ "TB_HTTP_CLIENT_FLAG_USERINFO", TB_HTTP_CLIENT_FLAG_USERINFO },
 };
 
 #define N_ENTRIES ((int)(sizeof(entries) / sizeof(entries[0])))

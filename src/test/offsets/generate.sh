@@ -12,7 +12,7 @@ mkdir -p "$out"
 bins=()
 for v in "${RELEASES[@]}"; do
   bin="$out/httpserver-$v"
-  if [ ! -x "$bin" ]; then
+  if [ ! -x "$bin" ] || [ src/test/go/httpserver/main.go -nt "$bin" ]; then
     (cd src/test/go && GOTOOLCHAIN=$v CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -o "$bin.tmp" ./httpserver && mv "$bin.tmp" "$bin")
     echo "built $bin" >&2
   fi

@@ -62,6 +62,18 @@ struct tb_goroutine_key {
 	__u64 goroutine;
 };
 
+/*
+ * The span each goroutine is currently inside, shared by every probe object (the agent makes them
+ * reuse one map), so a client call made by a handler becomes that handler's child whichever
+ * library probes it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_goroutine_key);
+	__type(value, struct tb_span_context);
+	__uint(max_entries, 65536);
+} tb_current_span SEC(".maps");
+
 static __always_inline void tb_random_bytes(__u8 *dst, int n)
 {
 	for (int i = 0; i < n; i += 4) {
@@ -76,6 +88,32 @@ static __always_inline void tb_new_root(struct tb_span_context *sc)
 	tb_random_bytes(sc->trace_id, TB_TRACE_ID_SIZE);
 	tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
 	sc->flags = 1;
+}
+
+static __always_inline bool tb_has_span(const struct tb_span_context *sc)
+{
+	__u64 id;
+	__builtin_memcpy(&id, sc->span_id, sizeof(id));
+	return id != 0;
+}
+
+/*
+ * Starts a span on a goroutine: a child of the goroutine's current span if it has one (same trace,
+ * parent = that span), else a new root. *parent is zeroed for a root.
+ */
+static __always_inline void tb_start_span(const struct tb_goroutine_key *key, struct tb_span_context *sc,
+					  struct tb_span_context *parent)
+{
+	struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, key);
+	if (cur) {
+		*parent = *cur;
+		__builtin_memcpy(sc->trace_id, cur->trace_id, TB_TRACE_ID_SIZE);
+		tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
+		sc->flags = cur->flags;
+	} else {
+		__builtin_memset(parent, 0, sizeof(*parent));
+		tb_new_root(sc);
+	}
 }
 
 #endif /* TB_COMMON_H */

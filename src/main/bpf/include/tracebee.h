@@ -13,6 +13,7 @@
 /* Event kinds (struct tb_event_header.kind). */
 enum tb_event_kind {
 	TB_EV_HTTP_SERVER = 1,
+	TB_EV_HTTP_CLIENT = 2,
 };
 
 /* The W3C span context carried in events. */
@@ -62,6 +63,31 @@ struct tb_http_server_event {
 	char pattern[TB_HTTP_PATTERN_MAX];   /* e.g. "GET /hello/{id}" */
 	char remote_addr[TB_HTTP_ADDR_MAX];  /* Request.RemoteAddr, "ip:port" */
 	char host[TB_HTTP_HOST_MAX];         /* Request.Host, "name[:port]" */
+};
+
+#define TB_HTTP_SCHEME_MAX 8
+#define TB_HTTP_QUERY_MAX 128
+
+#define TB_HTTP_CLIENT_FLAG_ERROR 1     /* roundTrip returned an error (no response) */
+#define TB_HTTP_CLIENT_FLAG_USERINFO 2  /* the URL carried user:password (never copied) */
+
+/* net/http client request, emitted when Transport.roundTrip returns. */
+struct tb_http_client_event {
+	struct tb_event_header h;
+	__u16 status;       /* Response.StatusCode; 0 without a response */
+	__u8 proto_major;   /* of the response */
+	__u8 proto_minor;
+	__u16 method_len;
+	__u16 scheme_len;
+	__u16 host_len;
+	__u16 path_len;
+	__u16 query_len;
+	__u16 flags;        /* TB_HTTP_CLIENT_FLAG_* */
+	char method[TB_HTTP_METHOD_MAX];
+	char scheme[TB_HTTP_SCHEME_MAX];
+	char host[TB_HTTP_HOST_MAX];     /* URL.Host, "name[:port]" */
+	char path[TB_HTTP_PATH_MAX];
+	char query[TB_HTTP_QUERY_MAX];   /* URL.RawQuery */
 };
 
 #endif /* TRACEBEE_H */

@@ -10,6 +10,8 @@
 //	POST /echo           200 echoing the request body
 //	GET  /nowrite        handler writes nothing (implicit 200, empty body)
 //	     /any/{rest...}  any method, 200 "any <rest>"
+//	GET  /call?url=U     GETs U with http.DefaultClient on the handler's goroutine and answers with
+//	                     its status code (502 with the error when the call fails)
 //	anything else        ServeMux's 404 (or 405 for a known path with another method)
 package main
 
@@ -52,6 +54,17 @@ func newMux() *http.ServeMux {
 		io.Copy(w, r.Body)
 	})
 	mux.HandleFunc("GET /nowrite", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("GET /call", func(w http.ResponseWriter, r *http.Request) {
+		resp, err := http.Get(r.URL.Query().Get("url"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		fmt.Fprintf(w, "called: %d\n", resp.StatusCode)
+	})
 	mux.HandleFunc("/any/{rest...}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "any "+r.PathValue("rest"))

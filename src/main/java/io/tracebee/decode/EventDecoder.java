@@ -46,6 +46,9 @@ public final class EventDecoder {
         if (kind == KIND_HTTP_SERVER && len >= HTTP_SERVER_SIZE) {
             return httpServer(data, off, header(data, off, kind));
         }
+        if (kind == KIND_HTTP_CLIENT && len >= HTTP_CLIENT_SIZE) {
+            return httpClient(data, off, header(data, off, kind));
+        }
         decodeErrors.increment();
         return null;
     }
@@ -87,6 +90,22 @@ public final class EventDecoder {
                 ascii(d, off + HS_REMOTE_ADDR, u16(d, off + HS_REMOTE_LEN, HTTP_ADDR_MAX)),
                 utf8(d, off + HS_HOST, u16(d, off + HS_HOST_LEN, HTTP_HOST_MAX)),
                 (((short) SHORT.get(d, off + HS_FLAGS)) & HTTP_FLAG_TLS) != 0);
+    }
+
+    private static HttpClientEvent httpClient(byte[] d, int off, EventHeader h) {
+        int flags = Short.toUnsignedInt((short) SHORT.get(d, off + HC_FLAGS));
+        return new HttpClientEvent(
+                h,
+                Short.toUnsignedInt((short) SHORT.get(d, off + HC_STATUS)),
+                d[off + HC_PROTO_MAJOR] & 0xff,
+                d[off + HC_PROTO_MINOR] & 0xff,
+                ascii(d, off + HC_METHOD, u16(d, off + HC_METHOD_LEN, HTTP_METHOD_MAX)),
+                ascii(d, off + HC_SCHEME, u16(d, off + HC_SCHEME_LEN, HTTP_SCHEME_MAX)),
+                utf8(d, off + HC_HOST, u16(d, off + HC_HOST_LEN, HTTP_HOST_MAX)),
+                utf8(d, off + HC_PATH, u16(d, off + HC_PATH_LEN, HTTP_PATH_MAX)),
+                utf8(d, off + HC_QUERY, u16(d, off + HC_QUERY_LEN, HTTP_QUERY_MAX)),
+                (flags & HTTP_CLIENT_FLAG_ERROR) != 0,
+                (flags & HTTP_CLIENT_FLAG_USERINFO) != 0);
     }
 
     /** A length field, clamped to its buffer so a corrupt record cannot read past it. */

@@ -9,6 +9,7 @@ public final class EventLayout {
     }
 
     public static final int KIND_HTTP_SERVER = 1;
+    public static final int KIND_HTTP_CLIENT = 2;
 
     public static final int TRACE_ID_SIZE = 16;
     public static final int SPAN_ID_SIZE = 8;
@@ -55,4 +56,26 @@ public final class EventLayout {
     public static final int HS_REMOTE_ADDR = 400;
     public static final int HS_HOST = 464;
     public static final int HTTP_SERVER_SIZE = 592;
+
+    // struct tb_http_client_event
+    public static final int HTTP_SCHEME_MAX = 8;
+    public static final int HTTP_QUERY_MAX = 128;
+    public static final int HTTP_CLIENT_FLAG_ERROR = 1;
+    public static final int HTTP_CLIENT_FLAG_USERINFO = 2;
+
+    public static final int HC_STATUS = 112;
+    public static final int HC_PROTO_MAJOR = 114;
+    public static final int HC_PROTO_MINOR = 115;
+    public static final int HC_METHOD_LEN = 116;
+    public static final int HC_SCHEME_LEN = 118;
+    public static final int HC_HOST_LEN = 120;
+    public static final int HC_PATH_LEN = 122;
+    public static final int HC_QUERY_LEN = 124;
+    public static final int HC_FLAGS = 126;
+    public static final int HC_METHOD = 128;
+    public static final int HC_SCHEME = 144;
+    public static final int HC_HOST = 152;
+    public static final int HC_PATH = 280;
+    public static final int HC_QUERY = 408;
+    public static final int HTTP_CLIENT_SIZE = 536;
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.tracebee.bpf.BpfSupport;
 import io.tracebee.bpf.MonotonicClock;
+import io.tracebee.bpf.WriteCapability;
 import io.tracebee.config.Settings;
 import io.tracebee.control.ProcessResources;
 import io.tracebee.control.TargetService;
@@ -118,7 +119,7 @@ public class Agent {
             processor = FanOutSpanProcessor.of(exporters, BatchConfig.fromEnv(env), registry);
 
             TargetService targets = new TargetService(
-                    new BpfInstrumenter(List.of(NetHttpProbes.SERVER), maps, new OffsetResolver(OffsetTable.load())),
+                    new BpfInstrumenter(NetHttpProbes.ALL, maps, new OffsetResolver(OffsetTable.load())),
                     new ProcessResources(ProcessResources.parseResourceAttributes(env.get("OTEL_RESOURCE_ATTRIBUTES"))),
                     settings.get("OTEL_SERVICE_NAME").orElse(null));
             EventDecoder decoder = new EventDecoder();
@@ -146,9 +147,10 @@ public class Agent {
 
             running = new Running(maps, source, pipelineThread, processor, targets, decoder, correlator);
             registerMetrics(running);
-            LOG.infof("tracebee started: exporters %s, ring buffer %d KiB, %s",
+            WriteCapability.Result writes = WriteCapability.detect();
+            LOG.infof("tracebee started: exporters %s, ring buffer %d KiB; writing target memory %s",
                     exporters.stream().map(SpanExporter::name).toList(), ringBytes / 1024,
-                    BpfSupport.lockdown().map(l -> "kernel lockdown " + l).orElse("kernel lockdown state unknown"));
+                    writes.allowed() ? "allowed (not used)" : "refused: " + writes.reason());
             return running;
         } catch (RuntimeException e) {
             if (source != null) {

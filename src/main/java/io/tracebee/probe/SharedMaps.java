@@ -10,6 +10,8 @@ import io.tracebee.bpf.BpfObject;
 public final class SharedMaps implements AutoCloseable {
     public static final String RINGBUF = "tb_events";
     public static final String DROPS = "tb_drops";
+    /** The span each goroutine is in, shared so parenting works across probe objects. */
+    public static final String CURRENT_SPAN = "tb_current_span";
     /** Indexes of tb_drops, as enum tb_drop_reason in tb_common.h. */
     public static final int DROP_RINGBUF_FULL = 0;
     public static final int DROP_INFLIGHT_FULL = 1;
@@ -56,6 +58,7 @@ public final class SharedMaps implements AutoCloseable {
     public void share(BpfObject probeObject) {
         probeObject.reuseMap(RINGBUF, ringBufferFd());
         probeObject.reuseMap(DROPS, drops.fd());
+        probeObject.reuseMap(CURRENT_SPAN, object.mapFd(CURRENT_SPAN));
         probeObject.setRodata(WAKEUP_BYTES, wakeupBytes);
     }
 

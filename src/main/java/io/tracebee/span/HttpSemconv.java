@@ -32,6 +32,23 @@ public final class HttpSemconv {
         return slash < 0 ? "" : p.substring(slash);
     }
 
+    /**
+     * {@code url.full} with credentials redacted per semantic conventions ("REDACTED:REDACTED@"): the
+     * probe never copies them, it only says whether the URL had any.
+     */
+    public static String fullUrl(String scheme, boolean hadUserInfo, String host, String path, String query) {
+        StringBuilder sb = new StringBuilder(scheme.length() + host.length() + path.length() + query.length() + 24);
+        sb.append(scheme).append("://");
+        if (hadUserInfo) {
+            sb.append("REDACTED:REDACTED@");
+        }
+        sb.append(host).append(path.isEmpty() ? "/" : path);
+        if (!query.isEmpty()) {
+            sb.append('?').append(query);
+        }
+        return sb.toString();
+    }
+
     /** "1.1", "1.0" or "2" from Go's ProtoMajor/ProtoMinor; null when unknown. */
     public static String protocolVersion(int major, int minor) {
         if (major == 0) {

@@ -2,6 +2,7 @@ package io.tracebee.span;
 
 import io.tracebee.correlate.CorrelatedEvent;
 import io.tracebee.decode.EventHeader;
+import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
 import io.tracebee.decode.TracedEvent;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ public final class SpanAssembler {
         TracedEvent event = ce.event();
         if (event instanceof HttpServerEvent http) {
             return httpServer(ce, http);
+        }
+        if (event instanceof HttpClientEvent http) {
+            return httpClient(ce, http);
         }
         throw new IllegalArgumentException("no span assembly for " + event.getClass().getSimpleName());
     }
@@ -68,6 +72,35 @@ public final class SpanAssembler {
         }
         boolean error = status >= 500;
         return span(ce, name, SpanKind.SERVER, a.build(), error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_NET_HTTP);
+    }
+
+    private Span httpClient(CorrelatedEvent ce, HttpClientEvent e) {
+        String method = HttpSemconv.normalizeMethod(e.method());
+        String scheme = e.scheme().isEmpty() ? "http" : e.scheme();
+        Attributes.Builder a = Attributes.builder().put("http.request.method", method);
+        if (!method.equals(e.method())) {
+            a.put("http.request.method_original", e.method());
+        }
+        a.put("url.full", HttpSemconv.fullUrl(scheme, e.hadUserInfo(), e.host(), e.path(), e.query()));
+        HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.host());
+        if (server != null) {
+            a.put("server.address", server.host());
+            a.put("server.port", server.port() != HttpSemconv.HostPort.NO_PORT ? server.port()
+                    : scheme.equals("https") ? 443 : 80);
+        }
+        StatusCode status = StatusCode.UNSET;
+        if (e.transportError()) {
+            a.put("error.type", "transport_error");
+            status = StatusCode.ERROR;
+        } else if (e.status() > 0) {
+            a.put("http.response.status_code", e.status());
+            a.put("network.protocol.version", HttpSemconv.protocolVersion(e.protoMajor(), e.protoMinor()));
+            if (e.status() >= 400) {
+                a.put("error.type", Integer.toString(e.status()));
+                status = StatusCode.ERROR;
+            }
+        }
+        return span(ce, method.equals("_OTHER") ? "HTTP" : method, SpanKind.CLIENT, a.build(), status, SCOPE_NET_HTTP);
     }
 
     private Span span(CorrelatedEvent ce, String name, SpanKind kind, Attributes attributes, StatusCode status,

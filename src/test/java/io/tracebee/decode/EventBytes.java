@@ -10,6 +10,24 @@ import java.nio.charset.StandardCharsets;
 public final class EventBytes {
     private final ByteBuffer b = ByteBuffer.allocate(HTTP_SERVER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
 
+    public static EventBytes httpClient() {
+        EventBytes e = new EventBytes();
+        e.b.putInt(H_KIND, KIND_HTTP_CLIENT).putInt(H_SIZE, HTTP_CLIENT_SIZE);
+        return e;
+    }
+
+    /** Client-event fields: status, method, scheme, host, path, query and flags. */
+    public EventBytes client(int status, String method, String scheme, String host, String path, String query,
+            int flags) {
+        b.putShort(HC_STATUS, (short) status).put(HC_PROTO_MAJOR, (byte) 1).put(HC_PROTO_MINOR, (byte) 1)
+                .putShort(HC_FLAGS, (short) flags);
+        str(HC_METHOD, HC_METHOD_LEN, HTTP_METHOD_MAX, method);
+        str(HC_SCHEME, HC_SCHEME_LEN, HTTP_SCHEME_MAX, scheme);
+        str(HC_HOST, HC_HOST_LEN, HTTP_HOST_MAX, host);
+        str(HC_PATH, HC_PATH_LEN, HTTP_PATH_MAX, path);
+        return str(HC_QUERY, HC_QUERY_LEN, HTTP_QUERY_MAX, query);
+    }
+
     public static EventBytes httpServer() {
         EventBytes e = new EventBytes();
         e.b.putInt(H_KIND, KIND_HTTP_SERVER).putInt(H_SIZE, HTTP_SERVER_SIZE);

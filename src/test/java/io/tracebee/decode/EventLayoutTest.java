@@ -68,6 +68,31 @@ class EventLayoutTest {
         assertThat(HTTP_FLAG_TLS).isEqualTo(EventLayoutNative.constant("TB_HTTP_FLAG_TLS"));
     }
 
+    @Test
+    void httpClientEvent() {
+        String e = "tb_http_client_event";
+        assertThat(KIND_HTTP_CLIENT).isEqualTo(EventLayoutNative.constant("TB_EV_HTTP_CLIENT"));
+        assertThat(HC_STATUS).isEqualTo(off(e, "status"));
+        assertThat(HC_PROTO_MAJOR).isEqualTo(off(e, "proto_major"));
+        assertThat(HC_PROTO_MINOR).isEqualTo(off(e, "proto_minor"));
+        assertThat(HC_METHOD_LEN).isEqualTo(off(e, "method_len"));
+        assertThat(HC_SCHEME_LEN).isEqualTo(off(e, "scheme_len"));
+        assertThat(HC_HOST_LEN).isEqualTo(off(e, "host_len"));
+        assertThat(HC_PATH_LEN).isEqualTo(off(e, "path_len"));
+        assertThat(HC_QUERY_LEN).isEqualTo(off(e, "query_len"));
+        assertThat(HC_FLAGS).isEqualTo(off(e, "flags"));
+        assertThat(HC_METHOD).isEqualTo(off(e, "method"));
+        assertThat(HC_SCHEME).isEqualTo(off(e, "scheme"));
+        assertThat(HC_HOST).isEqualTo(off(e, "host"));
+        assertThat(HC_PATH).isEqualTo(off(e, "path"));
+        assertThat(HC_QUERY).isEqualTo(off(e, "query"));
+        assertThat(HTTP_CLIENT_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(HTTP_SCHEME_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_SCHEME_MAX"));
+        assertThat(HTTP_QUERY_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_QUERY_MAX"));
+        assertThat(HTTP_CLIENT_FLAG_ERROR).isEqualTo(EventLayoutNative.constant("TB_HTTP_CLIENT_FLAG_ERROR"));
+        assertThat(HTTP_CLIENT_FLAG_USERINFO).isEqualTo(EventLayoutNative.constant("TB_HTTP_CLIENT_FLAG_USERINFO"));
+    }
+
     private static int off(String struct, String field) {
         return EventLayoutNative.offsetOf(struct, field);
     }

@@ -56,7 +56,7 @@ class HttpServerIT {
                     .header("Location", startsWith(agent.baseUri() + "/targets/"))
                     .body("pid", equalTo((int) server.pid()))
                     .body("goVersion", startsWith(goMinor))
-                    .body("probes.library", hasItem("net/http"))
+                    .body("probes.library", hasItem("net/http server"))
                     .body("probes.state", hasItem("attached"))
                     .extract().path("id");
             assertThat(Uprobes.heldBy(agent.pid())).isNotEmpty();
@@ -111,6 +111,20 @@ class HttpServerIT {
 
             assertThat(NoCollectorIT.metric(agent.metrics(), "tracebee_spans_exported_total{exporter=\"otlp\",}"))
                     .isGreaterThanOrEqualTo(5);
+            // a client call made by the handler is that handler's child, in its trace
+            assertThat(server.get("/call?url=http://" + server.address() + "/hello/inner").statusCode()).isEqualTo(200);
+            List<ReceivedSpan> call = collector.awaitSpans(s -> ("svc-" + fixture).equals(s.resource().get("service.name"))
+                    && (s.kind() == 3 || "/call".equals(s.attributes().get("url.path"))), 2, Duration.ofSeconds(20));
+            ReceivedSpan outer = byPath(call, "/call");
+            ReceivedSpan client = call.stream().filter(s -> s.kind() == 3).findFirst().orElseThrow();
+            assertThat(client.name()).isEqualTo("GET");
+            assertThat(client.traceId()).isEqualTo(outer.traceId());
+            assertThat(client.parentSpanId()).isEqualTo(outer.spanId());
+            assertThat(client.attributes()).containsEntry("url.full", "http://" + server.address() + "/hello/inner")
+                    .containsEntry("http.response.status_code", 200L)
+                    .containsEntry("server.port", (long) server.port());
+            assertThat(client.startNanos()).isBetween(outer.startNanos(), outer.endNanos());
+
             given().baseUri(agent.baseUri()).when().get("/targets/" + id).then().statusCode(200)
                     .body("id", equalTo(id));
             given().baseUri(agent.baseUri()).when().delete("/targets/" + id).then().statusCode(204);

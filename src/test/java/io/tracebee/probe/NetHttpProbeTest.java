@@ -6,6 +6,7 @@ import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.control.Instrumenter.Instrumentation;
 import io.tracebee.control.ProbeState;
 import io.tracebee.decode.EventDecoder;
+import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.e2e.GoServer;
@@ -82,6 +83,52 @@ class NetHttpProbeTest {
             Thread.sleep(300);
             assertThat(events).hasSize(before);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"httpserver-go1.23", "httpserver-go1.26-stripped"})
+    void clientCallsAreChildrenOfTheHandlersServerSpan(String fixture) throws Exception {
+        BpfInstrumenter instrumenter = new BpfInstrumenter(NetHttpProbes.ALL, maps, new OffsetResolver(OffsetTable.load()));
+        try (GoServer server = GoServer.start(fixture)) {
+            Instrumentation inst = instrumenter.instrument(Path.of("/proc/" + server.pid() + "/exe"), (int) server.pid(), 5);
+            assertThat(inst.probes()).allSatisfy(p -> assertThat(p.state()).as(p.reason()).isEqualTo("attached"));
+
+            server.get("/call?url=http://" + server.address() + "/hello/inner");
+            HttpServerEvent outer = await("/call");
+            HttpServerEvent inner = await("/hello/inner");
+            HttpClientEvent client = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            assertThat(client.method()).isEqualTo("GET");
+            assertThat(client.scheme()).isEqualTo("http");
+            assertThat(client.host()).isEqualTo(server.address());
+            assertThat(client.path()).isEqualTo("/hello/inner");
+            assertThat(client.status()).isEqualTo(200);
+            assertThat(client.transportError()).isFalse();
+            assertThat(client.header().goroutine()).isEqualTo(outer.header().goroutine());
+            assertThat(client.header().traceId()).isEqualTo(outer.header().traceId());
+            assertThat(client.header().parentSpanId()).isEqualTo(outer.header().spanId());
+            assertThat(outer.header().parentSpanId()).isEqualTo(new byte[8]);
+            assertThat(inner.header().parentSpanId()).as("cross-process linking is not done in the kernel")
+                    .isEqualTo(new byte[8]);
+
+            events.clear();
+            server.get("/call?url=http://127.0.0.1:1/refused");
+            HttpClientEvent refused = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            assertThat(refused.transportError()).isTrue();
+            assertThat(refused.status()).isZero();
+            inst.close();
+        }
+    }
+
+    private TracedEvent awaitEvent(java.util.function.Predicate<TracedEvent> match) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            for (TracedEvent e : events) {
+                if (match.test(e)) {
+                    return e;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no matching event; got " + events);
     }
 
     private HttpServerEvent await(String path) throws InterruptedException {

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * release: {@code java -cp target/classes:target/test-classes io.tracebee.probe.OffsetTableTool BIN...}.
  */
 public final class OffsetTableTool {
-    static final List<ProbeSpec> PROBES = List.of(NetHttpProbes.SERVER);
+    static final List<ProbeSpec> PROBES = NetHttpProbes.ALL;
 
     public static void main(String[] args) {
         Map<String, Map<String, Long>> releases = new TreeMap<>(

@@ -76,6 +76,29 @@ class SpanAssemblerTest {
         assertThat(s.attributes().asMap()).containsEntry("url.scheme", "https").containsEntry("server.port", 443L);
     }
 
+    @Test
+    void clientSpanRedactsCredentialsAndMarksErrors() {
+        Span ok = assemble(EventBytes.httpClient().client(200, "GET", "http", "inventory:8080", "/stock", "sku=1", 0));
+        assertThat(ok.name()).isEqualTo("GET");
+        assertThat(ok.kind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(ok.statusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(ok.attributes().asMap()).containsEntry("url.full", "http://inventory:8080/stock?sku=1")
+                .containsEntry("server.address", "inventory").containsEntry("server.port", 8080L)
+                .containsEntry("http.response.status_code", 200L).containsEntry("network.protocol.version", "1.1");
+
+        Span creds = assemble(EventBytes.httpClient().client(404, "GET", "https", "api.example.com", "", "",
+                EventLayout.HTTP_CLIENT_FLAG_USERINFO));
+        assertThat(creds.attributes().asMap()).containsEntry("url.full", "https://REDACTED:REDACTED@api.example.com/")
+                .containsEntry("server.port", 443L).containsEntry("error.type", "404");
+        assertThat(creds.statusCode()).as("4xx is an error on a client span").isEqualTo(StatusCode.ERROR);
+
+        Span failed = assemble(EventBytes.httpClient().client(0, "POST", "http", "127.0.0.1:1", "/x", "",
+                EventLayout.HTTP_CLIENT_FLAG_ERROR));
+        assertThat(failed.statusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(failed.attributes().asMap()).containsEntry("error.type", "transport_error")
+                .doesNotContainKey("http.response.status_code");
+    }
+
     private Span assemble(EventBytes bytes) {
         byte[] trace = new byte[16];
         Arrays.fill(trace, (byte) 7);

@@ -11,8 +11,8 @@ public final class NetHttpProbes {
     }
 
     public static final ProbeSpec SERVER = new ProbeSpec(
-            "net/http",
-            "http",
+            "net/http server",
+            "http_server",
             null,
             List.of(new UprobeSpec("net/http.serverHandler.ServeHTTP",
                     "uprobe_server_handler_serve_http", "uprobe_server_handler_serve_http_return")),
@@ -27,4 +27,25 @@ public final class NetHttpProbes {
                     new OffsetSpec("off_request_pattern", "net/http.Request", "Pattern", "has_request_pattern"),
                     new OffsetSpec("off_request_tls", "net/http.Request", "TLS", "has_request_tls"),
                     new OffsetSpec("off_response_status", "net/http.response", "status", "has_response_status")));
+
+    /** Client calls ({@code src/main/bpf/http_client.bpf.c}): a child of the calling goroutine's span. */
+    public static final ProbeSpec CLIENT = new ProbeSpec(
+            "net/http client",
+            "http_client",
+            null,
+            List.of(new UprobeSpec("net/http.(*Transport).roundTrip",
+                    "uprobe_transport_round_trip", "uprobe_transport_round_trip_return")),
+            List.of(
+                    new OffsetSpec("off_request_method", "net/http.Request", "Method", null),
+                    new OffsetSpec("off_request_url", "net/http.Request", "URL", null),
+                    new OffsetSpec("off_url_scheme", "net/url.URL", "Scheme", null),
+                    new OffsetSpec("off_url_user", "net/url.URL", "User", null),
+                    new OffsetSpec("off_url_host", "net/url.URL", "Host", null),
+                    new OffsetSpec("off_url_path", "net/url.URL", "Path", null),
+                    new OffsetSpec("off_url_raw_query", "net/url.URL", "RawQuery", null),
+                    new OffsetSpec("off_response_status_code", "net/http.Response", "StatusCode", null),
+                    new OffsetSpec("off_response_proto_major", "net/http.Response", "ProtoMajor", null),
+                    new OffsetSpec("off_response_proto_minor", "net/http.Response", "ProtoMinor", null)));
+
+    public static final List<ProbeSpec> ALL = List.of(SERVER, CLIENT);
 }

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * net/http client spans.
+ *
+ * Entry of net/http.(*Transport).roundTrip(req *Request) (*Response, error) starts a span on the
+ * calling goroutine (a child of the span the goroutine is in, e.g. the handler's server span);
+ * a uprobe on every RET reads the request and the returned response or error and emits one
+ * tb_http_client_event. Nothing is written to the target: the URL's credentials are never copied.
+ */
+#include "tb_common.h"
+#include "go_abi.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Struct field offsets, set by the agent before load from the target's DWARF or the versioned table. */
+const volatile __u64 off_request_method = 0;
+const volatile __u64 off_request_url = 0;
+const volatile __u64 off_url_scheme = 0;
+const volatile __u64 off_url_user = 0;
+const volatile __u64 off_url_host = 0;
+const volatile __u64 off_url_path = 0;
+const volatile __u64 off_url_raw_query = 0;
+const volatile __u64 off_response_status_code = 0;
+const volatile __u64 off_response_proto_major = 0;
+const volatile __u64 off_response_proto_minor = 0;
+
+struct client_call {
+	__u64 start_ns;
+	void *req;
+	struct tb_span_context sc;
+	struct tb_span_context parent;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_goroutine_key);
+	__type(value, struct client_call);
+	__uint(max_entries, 16384);
+} http_client_calls SEC(".maps");
+
+SEC("uprobe")
+int uprobe_transport_round_trip(struct pt_regs *ctx)
+{
+	struct tb_goroutine_key key = {
+		.pid = bpf_get_current_pid_tgid() >> 32,
+		.goroutine = GO_GOROUTINE(ctx),
+	};
+	void *req = GO_ARG2(ctx); /* receiver *Transport is ARG1 */
+
+	/* A stack-growth restart of the prologue re-fires the entry: keep the first hit. */
+	struct client_call *prev = bpf_map_lookup_elem(&http_client_calls, &key);
+	if (prev && prev->req == req)
+		return 0;
+
+	struct client_call call = {
+		.start_ns = bpf_ktime_get_ns(),
+		.req = req,
+	};
+	tb_start_span(&key, &call.sc, &call.parent);
+	if (bpf_map_update_elem(&http_client_calls, &key, &call, BPF_ANY))
+		tb_count_drop(TB_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
+SEC("uprobe")
+int uprobe_transport_round_trip_return(struct pt_regs *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct tb_goroutine_key key = {
+		.pid = pid_tgid >> 32,
+		.goroutine = GO_GOROUTINE(ctx),
+	};
+	struct client_call *call = bpf_map_lookup_elem(&http_client_calls, &key);
+	if (!call)
+		return 0;
+
+	struct tb_http_client_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	if (!e) {
+		tb_count_drop(TB_DROP_RINGBUF_FULL);
+		bpf_map_delete_elem(&http_client_calls, &key);
+		return 0;
+	}
+
+	/* Results come back in the argument registers: *Response in ARG1, the error interface in ARG2/ARG3. */
+	void *resp = GO_ARG1(ctx);
+	void *err_itab = GO_ARG2(ctx);
+	void *req = call->req;
+
+	e->h.kind = TB_EV_HTTP_CLIENT;
+	e->h.size = sizeof(*e);
+	e->h.pid = key.pid;
+	e->h.tid = (__u32)pid_tgid;
+	e->h.start_ns = call->start_ns;
+	e->h.end_ns = bpf_ktime_get_ns();
+	e->h.goroutine = key.goroutine;
+	e->h.target = bpf_get_attach_cookie(ctx);
+	e->h.sc = call->sc;
+	e->h.parent = call->parent;
+
+	e->flags = 0;
+	e->status = 0;
+	e->proto_major = 0;
+	e->proto_minor = 0;
+	if (err_itab) {
+		e->flags |= TB_HTTP_CLIENT_FLAG_ERROR;
+	} else if (resp) {
+		__u64 v = 0;
+		bpf_probe_read_user(&v, sizeof(v), (char *)resp + off_response_status_code);
+		e->status = (__u16)v;
+		v = 0;
+		bpf_probe_read_user(&v, sizeof(v), (char *)resp + off_response_proto_major);
+		e->proto_major = (__u8)v;
+		v = 0;
+		bpf_probe_read_user(&v, sizeof(v), (char *)resp + off_response_proto_minor);
+		e->proto_minor = (__u8)v;
+	}
+
+	e->method_len = go_read_string(e->method, TB_HTTP_METHOD_MAX, req, off_request_method);
+	void *url = (void *)go_read_ptr(req, off_request_url);
+	e->scheme_len = go_read_string(e->scheme, TB_HTTP_SCHEME_MAX, url, off_url_scheme);
+	e->host_len = go_read_string(e->host, TB_HTTP_HOST_MAX, url, off_url_host);
+	e->path_len = go_read_string(e->path, TB_HTTP_PATH_MAX, url, off_url_path);
+	e->query_len = go_read_string(e->query, TB_HTTP_QUERY_MAX, url, off_url_raw_query);
+	if (go_read_ptr(url, off_url_user))
+		e->flags |= TB_HTTP_CLIENT_FLAG_USERINFO;
+
+	tb_submit(e);
+	bpf_map_delete_elem(&http_client_calls, &key);
+	return 0;
+}
