@@ -56,7 +56,8 @@ int uprobe_transport_round_trip(struct pt_regs *ctx)
 		.start_ns = bpf_ktime_get_ns(),
 		.req = req,
 	};
-	tb_start_span(&key, &call.sc, &call.parent);
+	struct tb_goid_key gkey = tb_current_goid(ctx);
+	tb_start_span(&gkey, &call.sc, &call.parent);
 	if (bpf_map_update_elem(&http_client_calls, &key, &call, BPF_ANY))
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 	return 0;

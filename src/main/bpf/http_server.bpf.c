@@ -65,13 +65,14 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 		.req = req,
 		.rw = GO_ARG3(ctx), /* data word of the ResponseWriter interface: *http.response */
 	};
-	tb_start_span(&key, &call.sc, &call.parent);
+	struct tb_goid_key gkey = tb_current_goid(ctx);
+	tb_start_span(&gkey, &call.sc, &call.parent);
 	if (bpf_map_update_elem(&http_server_calls, &key, &call, BPF_ANY)) {
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 		return 0;
 	}
-	/* Work the handler does on this goroutine is a child of this span. */
-	bpf_map_update_elem(&tb_current_span, &key, &call.sc, BPF_ANY);
+	/* Work the handler does on this goroutine, or on goroutines it starts, is a child of this span. */
+	bpf_map_update_elem(&tb_current_span, &gkey, &call.sc, BPF_ANY);
 	return 0;
 }
 
@@ -88,10 +89,11 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 		return 0;
 
 	/* The goroutine leaves this span: back to the enclosing one, if any. */
+	struct tb_goid_key gkey = tb_current_goid(ctx);
 	if (tb_has_span(&call->parent))
-		bpf_map_update_elem(&tb_current_span, &key, &call->parent, BPF_ANY);
+		bpf_map_update_elem(&tb_current_span, &gkey, &call->parent, BPF_ANY);
 	else
-		bpf_map_delete_elem(&tb_current_span, &key);
+		bpf_map_delete_elem(&tb_current_span, &gkey);
 
 	struct tb_http_server_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
 	if (!e) {

@@ -11,6 +11,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "tracebee.h"
+#include "go_abi.h"
 
 /* Ring-buffer size in bytes; the agent may resize it before load. */
 #define TB_RINGBUF_DEFAULT_SIZE (8 * 1024 * 1024)
@@ -63,13 +64,36 @@ struct tb_goroutine_key {
 };
 
 /*
- * The span each goroutine is currently inside, shared by every probe object (the agent makes them
- * reuse one map), so a client call made by a handler becomes that handler's child whichever
- * library probes it.
+ * A goroutine by its goid, which the runtime never reuses (g structs are reused): state kept by
+ * goid cannot leak to an unrelated goroutine that later runs on the same g.
+ */
+struct tb_goid_key {
+	__u32 pid;
+	__u32 _pad;
+	__u64 goid;
+};
+
+/* Offset of runtime.g.goid; every probe object gets it before load. */
+const volatile __u64 off_g_goid = 0;
+
+/* The goid of the goroutine a uprobe fired on (g is in r14/x28). */
+static __always_inline struct tb_goid_key tb_current_goid(struct pt_regs *ctx)
+{
+	struct tb_goid_key k = {
+		.pid = bpf_get_current_pid_tgid() >> 32,
+		.goid = go_read_ptr((void *)GO_GOROUTINE(ctx), off_g_goid),
+	};
+	return k;
+}
+
+/*
+ * The span each goroutine is currently inside, by goid, shared by every probe object (the agent
+ * makes them reuse one map), so a client call made by a handler becomes that handler's child
+ * whichever library probes it. Goroutines inherit it when created (goroutines.bpf.c).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, struct tb_goroutine_key);
+	__type(key, struct tb_goid_key);
 	__type(value, struct tb_span_context);
 	__uint(max_entries, 65536);
 } tb_current_span SEC(".maps");
@@ -101,7 +125,7 @@ static __always_inline bool tb_has_span(const struct tb_span_context *sc)
  * Starts a span on a goroutine: a child of the goroutine's current span if it has one (same trace,
  * parent = that span), else a new root. *parent is zeroed for a root.
  */
-static __always_inline void tb_start_span(const struct tb_goroutine_key *key, struct tb_span_context *sc,
+static __always_inline void tb_start_span(const struct tb_goid_key *key, struct tb_span_context *sc,
 					  struct tb_span_context *parent)
 {
 	struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, key);

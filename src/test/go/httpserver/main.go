@@ -12,6 +12,7 @@
 //	     /any/{rest...}  any method, 200 "any <rest>"
 //	GET  /call?url=U     GETs U with http.DefaultClient on the handler's goroutine and answers with
 //	                     its status code (502 with the error when the call fails)
+//	GET  /callasync?url=U  the same call made from a goroutine the handler starts and waits for
 //	anything else        ServeMux's 404 (or 405 for a known path with another method)
 package main
 
@@ -64,6 +65,22 @@ func newMux() *http.ServeMux {
 		resp.Body.Close()
 		w.WriteHeader(resp.StatusCode)
 		fmt.Fprintf(w, "called: %d\n", resp.StatusCode)
+	})
+	mux.HandleFunc("GET /callasync", func(w http.ResponseWriter, r *http.Request) {
+		status := make(chan int, 1)
+		go func() {
+			resp, err := http.Get(r.URL.Query().Get("url"))
+			if err != nil {
+				status <- http.StatusBadGateway
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			status <- resp.StatusCode
+		}()
+		code := <-status
+		w.WriteHeader(code)
+		fmt.Fprintf(w, "called async: %d\n", code)
 	})
 	mux.HandleFunc("/any/{rest...}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -20,7 +20,7 @@ import io.tracebee.probe.BpfInstrumenter;
 import io.tracebee.probe.OffsetResolver;
 import io.tracebee.probe.OffsetTable;
 import io.tracebee.probe.SharedMaps;
-import io.tracebee.probe.nethttp.NetHttpProbes;
+import io.tracebee.probe.Probes;
 import io.tracebee.ringbuf.EventBatch;
 import io.tracebee.ringbuf.RingBufferSource;
 import io.tracebee.span.Span;
@@ -119,7 +119,7 @@ public class Agent {
             processor = FanOutSpanProcessor.of(exporters, BatchConfig.fromEnv(env), registry);
 
             TargetService targets = new TargetService(
-                    new BpfInstrumenter(NetHttpProbes.ALL, maps, new OffsetResolver(OffsetTable.load())),
+                    new BpfInstrumenter(Probes.ALL, maps, new OffsetResolver(OffsetTable.load())),
                     new ProcessResources(ProcessResources.parseResourceAttributes(env.get("OTEL_RESOURCE_ATTRIBUTES"))),
                     settings.get("OTEL_SERVICE_NAME").orElse(null));
             EventDecoder decoder = new EventDecoder();

@@ -99,8 +99,10 @@ public final class BpfInstrumenter implements Instrumenter {
                     throw new TargetInspectionException(TargetInspectionException.Reason.MALFORMED, path,
                             "no return instruction found in " + fn.name());
                 }
-                mine.add(0, object.program(u.entryProgram()).attachUprobe(path, fn.entryOffset(), pid, targetId));
-                uprobes++;
+                if (u.entryProgram() != null) {
+                    mine.add(0, object.program(u.entryProgram()).attachUprobe(path, fn.entryOffset(), pid, targetId));
+                    uprobes++;
+                }
                 for (long ret : returns) {
                     mine.add(0, object.program(u.returnProgram()).attachUprobe(path, ret, pid, targetId));
                     uprobes++;

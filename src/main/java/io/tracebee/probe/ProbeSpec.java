@@ -18,7 +18,7 @@ public record ProbeSpec(String library, String object, String module, List<Uprob
      * One probed function.
      *
      * @param symbol the Go symbol, e.g. {@code net/http.serverHandler.ServeHTTP}
-     * @param entryProgram program attached at the function's entry
+     * @param entryProgram program attached at the function's entry, or null
      * @param returnProgram program attached at every RET of the function, or null
      */
     public record UprobeSpec(String symbol, String entryProgram, String returnProgram) {

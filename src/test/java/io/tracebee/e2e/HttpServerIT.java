@@ -125,6 +125,17 @@ class HttpServerIT {
                     .containsEntry("server.port", (long) server.port());
             assertThat(client.startNanos()).isBetween(outer.startNanos(), outer.endNanos());
 
+            // ... also when the handler makes the call from a goroutine it starts
+            assertThat(server.get("/callasync?url=http://" + server.address() + "/hello/async").statusCode()).isEqualTo(200);
+            List<ReceivedSpan> async = collector.awaitSpans(s -> ("svc-" + fixture).equals(s.resource().get("service.name"))
+                    && (s.kind() == 3 || "/callasync".equals(s.attributes().get("url.path"))), 3, Duration.ofSeconds(20));
+            ReceivedSpan asyncOuter = byPath(async, "/callasync");
+            ReceivedSpan asyncClient = async.stream()
+                    .filter(s -> s.kind() == 3 && String.valueOf(s.attributes().get("url.full")).endsWith("/hello/async"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no async client span in " + async));
+            assertThat(asyncClient.traceId()).isEqualTo(asyncOuter.traceId());
+            assertThat(asyncClient.parentSpanId()).isEqualTo(asyncOuter.spanId());
+
             given().baseUri(agent.baseUri()).when().get("/targets/" + id).then().statusCode(200)
                     .body("id", equalTo(id));
             given().baseUri(agent.baseUri()).when().delete("/targets/" + id).then().statusCode(204);

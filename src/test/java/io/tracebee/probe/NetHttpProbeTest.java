@@ -88,7 +88,7 @@ class NetHttpProbeTest {
     @ParameterizedTest
     @ValueSource(strings = {"httpserver-go1.23", "httpserver-go1.26-stripped"})
     void clientCallsAreChildrenOfTheHandlersServerSpan(String fixture) throws Exception {
-        BpfInstrumenter instrumenter = new BpfInstrumenter(NetHttpProbes.ALL, maps, new OffsetResolver(OffsetTable.load()));
+        BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, maps, new OffsetResolver(OffsetTable.load()));
         try (GoServer server = GoServer.start(fixture)) {
             Instrumentation inst = instrumenter.instrument(Path.of("/proc/" + server.pid() + "/exe"), (int) server.pid(), 5);
             assertThat(inst.probes()).allSatisfy(p -> assertThat(p.state()).as(p.reason()).isEqualTo("attached"));
@@ -109,6 +109,24 @@ class NetHttpProbeTest {
             assertThat(outer.header().parentSpanId()).isEqualTo(new byte[8]);
             assertThat(inner.header().parentSpanId()).as("cross-process linking is not done in the kernel")
                     .isEqualTo(new byte[8]);
+
+            // from a goroutine the handler starts: still the handler's child
+            events.clear();
+            server.get("/callasync?url=http://" + server.address() + "/hello/async");
+            HttpServerEvent asyncOuter = await("/callasync");
+            HttpClientEvent asyncClient = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            assertThat(asyncClient.header().goroutine()).as("another goroutine").isNotEqualTo(asyncOuter.header().goroutine());
+            assertThat(asyncClient.header().traceId()).isEqualTo(asyncOuter.header().traceId());
+            assertThat(asyncClient.header().parentSpanId()).isEqualTo(asyncOuter.header().spanId());
+
+            // a later request on a reused goroutine must not inherit the finished request's span
+            events.clear();
+            server.get("/call?url=http://" + server.address() + "/hello/again");
+            HttpServerEvent again = await("/call");
+            HttpClientEvent againClient = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            assertThat(again.header().parentSpanId()).isEqualTo(new byte[8]);
+            assertThat(again.header().traceId()).isNotEqualTo(asyncOuter.header().traceId());
+            assertThat(againClient.header().parentSpanId()).isEqualTo(again.header().spanId());
 
             events.clear();
             server.get("/call?url=http://127.0.0.1:1/refused");

@@ -3,7 +3,6 @@ package io.tracebee.probe;
 import io.tracebee.inspect.DwarfStructs;
 import io.tracebee.inspect.GoBinary;
 import io.tracebee.probe.ProbeSpec.OffsetSpec;
-import io.tracebee.probe.nethttp.NetHttpProbes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,7 @@ import java.util.TreeMap;
  * release: {@code java -cp target/classes:target/test-classes io.tracebee.probe.OffsetTableTool BIN...}.
  */
 public final class OffsetTableTool {
-    static final List<ProbeSpec> PROBES = NetHttpProbes.ALL;
+    static final List<ProbeSpec> PROBES = Probes.ALL;
 
     public static void main(String[] args) {
         Map<String, Map<String, Long>> releases = new TreeMap<>(

@@ -3,6 +3,7 @@ package io.tracebee.probe.nethttp;
 import io.tracebee.probe.ProbeSpec;
 import io.tracebee.probe.ProbeSpec.OffsetSpec;
 import io.tracebee.probe.ProbeSpec.UprobeSpec;
+import io.tracebee.probe.goruntime.GoRuntimeProbes;
 import java.util.List;
 
 /** The net/http probes (pairs with {@code src/main/bpf/http.bpf.c}). */
@@ -17,6 +18,7 @@ public final class NetHttpProbes {
             List.of(new UprobeSpec("net/http.serverHandler.ServeHTTP",
                     "uprobe_server_handler_serve_http", "uprobe_server_handler_serve_http_return")),
             List.of(
+                    GoRuntimeProbes.GOID,
                     new OffsetSpec("off_request_method", "net/http.Request", "Method", null),
                     new OffsetSpec("off_request_url", "net/http.Request", "URL", null),
                     new OffsetSpec("off_request_proto_major", "net/http.Request", "ProtoMajor", null),
@@ -36,6 +38,7 @@ public final class NetHttpProbes {
             List.of(new UprobeSpec("net/http.(*Transport).roundTrip",
                     "uprobe_transport_round_trip", "uprobe_transport_round_trip_return")),
             List.of(
+                    GoRuntimeProbes.GOID,
                     new OffsetSpec("off_request_method", "net/http.Request", "Method", null),
                     new OffsetSpec("off_request_url", "net/http.Request", "URL", null),
                     new OffsetSpec("off_url_scheme", "net/url.URL", "Scheme", null),
@@ -46,6 +49,4 @@ public final class NetHttpProbes {
                     new OffsetSpec("off_response_status_code", "net/http.Response", "StatusCode", null),
                     new OffsetSpec("off_response_proto_major", "net/http.Response", "ProtoMajor", null),
                     new OffsetSpec("off_response_proto_minor", "net/http.Response", "ProtoMinor", null)));
-
-    public static final List<ProbeSpec> ALL = List.of(SERVER, CLIENT);
 }
