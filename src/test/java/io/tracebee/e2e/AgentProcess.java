@@ -12,6 +12,19 @@ import java.util.Map;
 
 /** The tracebee agent started from its jar, as a user runs it. */
 public final class AgentProcess implements AutoCloseable {
+    /** HTTP/1.1 (no h2c upgrade attempt) and a timeout on every request: a harness never waits forever. */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    static {
+        // rest-assured has no socket timeout by default
+        io.restassured.RestAssured.config = io.restassured.config.RestAssuredConfig.config().httpClient(
+                io.restassured.config.HttpClientConfig.httpClientConfig()
+                        .setParam("http.connection.timeout", 5_000)
+                        .setParam("http.socket.timeout", 10_000));
+    }
+
     private final ManagedProcess process;
     private final int port;
 
@@ -34,15 +47,14 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("tracebee exited:\n" + process.output());
             }
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(baseUri() + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(baseUri() + "/q/health/ready"))
+                        .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -57,8 +69,8 @@ public final class AgentProcess implements AutoCloseable {
     /** The agent's own tracebee_* metrics, for failure messages. */
     public String metrics() {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUri() + "/q/metrics"))
-                    .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(baseUri() + "/q/metrics"))
+                    .header("Accept", "text/plain").timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             return r.body().lines().filter(l -> l.startsWith("tracebee_")).reduce("", (a, b) -> a + b + "\n");
         } catch (Exception e) {
             return "metrics unavailable: " + e;
