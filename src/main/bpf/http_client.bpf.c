@@ -24,40 +24,23 @@ const volatile __u64 off_response_status_code = 0;
 const volatile __u64 off_response_proto_major = 0;
 const volatile __u64 off_response_proto_minor = 0;
 
-struct client_call {
-	__u64 start_ns;
-	void *req;
-	struct tb_span_context sc;
-	struct tb_span_context parent;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct tb_goroutine_key);
-	__type(value, struct client_call);
+	__type(value, struct tb_call);  /* arg is the *http.Request */
 	__uint(max_entries, 16384);
 } http_client_calls SEC(".maps");
 
 SEC("uprobe")
 int uprobe_transport_round_trip(struct pt_regs *ctx)
 {
-	struct tb_goroutine_key key = {
-		.pid = bpf_get_current_pid_tgid() >> 32,
-		.goroutine = GO_GOROUTINE(ctx),
-	};
+	struct tb_goroutine_key key = tb_goroutine(ctx);
 	void *req = GO_ARG2(ctx); /* receiver *Transport is ARG1 */
-
-	/* A stack-growth restart of the prologue re-fires the entry: keep the first hit. */
-	struct client_call *prev = bpf_map_lookup_elem(&http_client_calls, &key);
-	if (prev && prev->req == req)
+	if (tb_call_restarted(&http_client_calls, &key, req))
 		return 0;
 
-	struct client_call call = {
-		.start_ns = bpf_ktime_get_ns(),
-		.req = req,
-	};
-	struct tb_goid_key gkey = tb_current_goid(ctx);
-	tb_start_span(&gkey, &call.sc, &call.parent);
+	struct tb_call call = {};
+	tb_call_begin(ctx, &call, req);
 	if (bpf_map_update_elem(&http_client_calls, &key, &call, BPF_ANY))
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 	return 0;
@@ -66,12 +49,8 @@ int uprobe_transport_round_trip(struct pt_regs *ctx)
 SEC("uprobe")
 int uprobe_transport_round_trip_return(struct pt_regs *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct tb_goroutine_key key = {
-		.pid = pid_tgid >> 32,
-		.goroutine = GO_GOROUTINE(ctx),
-	};
-	struct client_call *call = bpf_map_lookup_elem(&http_client_calls, &key);
+	struct tb_goroutine_key key = tb_goroutine(ctx);
+	struct tb_call *call = bpf_map_lookup_elem(&http_client_calls, &key);
 	if (!call)
 		return 0;
 
@@ -81,23 +60,12 @@ int uprobe_transport_round_trip_return(struct pt_regs *ctx)
 		bpf_map_delete_elem(&http_client_calls, &key);
 		return 0;
 	}
+	tb_fill_header(&e->h, ctx, TB_EV_HTTP_CLIENT, sizeof(*e), call);
 
 	/* Results come back in the argument registers: *Response in ARG1, the error interface in ARG2/ARG3. */
 	void *resp = GO_ARG1(ctx);
 	void *err_itab = GO_ARG2(ctx);
-	void *req = call->req;
-
-	e->h.kind = TB_EV_HTTP_CLIENT;
-	e->h.size = sizeof(*e);
-	e->h.pid = key.pid;
-	e->h.tid = (__u32)pid_tgid;
-	e->h.start_ns = call->start_ns;
-	e->h.end_ns = bpf_ktime_get_ns();
-	e->h.goroutine = key.goroutine;
-	e->h.target = bpf_get_attach_cookie(ctx);
-	e->h.sc = call->sc;
-	e->h.parent = call->parent;
-
+	void *req = call->arg;
 	e->flags = 0;
 	e->status = 0;
 	e->proto_major = 0;

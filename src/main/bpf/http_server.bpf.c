@@ -29,11 +29,8 @@ const volatile bool has_response_status = false;
 
 /* In-flight server calls, keyed by goroutine. LRU: a call that never returns (panic) ages out. */
 struct server_call {
-	__u64 start_ns;
-	void *req;
-	void *rw;
-	struct tb_span_context sc;
-	struct tb_span_context parent;
+	struct tb_call call;  /* arg is the *http.Request */
+	void *rw;             /* data word of the ResponseWriter interface: *http.response */
 };
 
 struct {
@@ -46,52 +43,34 @@ struct {
 SEC("uprobe")
 int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 {
-	struct tb_goroutine_key key = {
-		.pid = bpf_get_current_pid_tgid() >> 32,
-		.goroutine = GO_GOROUTINE(ctx),
-	};
+	struct tb_goroutine_key key = tb_goroutine(ctx);
 	void *req = GO_ARG4(ctx);
-
-	/*
-	 * The entry probe fires again when the prologue grows the stack and restarts the
-	 * function: keep the first hit for the same request.
-	 */
-	struct server_call *prev = bpf_map_lookup_elem(&http_server_calls, &key);
-	if (prev && prev->req == req)
+	if (tb_call_restarted(&http_server_calls, &key, req))
 		return 0;
 
-	struct server_call call = {
-		.start_ns = bpf_ktime_get_ns(),
-		.req = req,
-		.rw = GO_ARG3(ctx), /* data word of the ResponseWriter interface: *http.response */
-	};
-	struct tb_goid_key gkey = tb_current_goid(ctx);
-	tb_start_span(&gkey, &call.sc, &call.parent);
-	if (bpf_map_update_elem(&http_server_calls, &key, &call, BPF_ANY)) {
+	struct server_call sc = {.rw = GO_ARG3(ctx)};
+	struct tb_goid_key gkey = tb_call_begin(ctx, &sc.call, req);
+	if (bpf_map_update_elem(&http_server_calls, &key, &sc, BPF_ANY)) {
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 		return 0;
 	}
 	/* Work the handler does on this goroutine, or on goroutines it starts, is a child of this span. */
-	bpf_map_update_elem(&tb_current_span, &gkey, &call.sc, BPF_ANY);
+	bpf_map_update_elem(&tb_current_span, &gkey, &sc.call.sc, BPF_ANY);
 	return 0;
 }
 
 SEC("uprobe")
 int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct tb_goroutine_key key = {
-		.pid = pid_tgid >> 32,
-		.goroutine = GO_GOROUTINE(ctx),
-	};
-	struct server_call *call = bpf_map_lookup_elem(&http_server_calls, &key);
-	if (!call)
+	struct tb_goroutine_key key = tb_goroutine(ctx);
+	struct server_call *sc = bpf_map_lookup_elem(&http_server_calls, &key);
+	if (!sc)
 		return 0;
 
 	/* The goroutine leaves this span: back to the enclosing one, if any. */
 	struct tb_goid_key gkey = tb_current_goid(ctx);
-	if (tb_has_span(&call->parent))
-		bpf_map_update_elem(&tb_current_span, &gkey, &call->parent, BPF_ANY);
+	if (tb_has_span(&sc->call.parent))
+		bpf_map_update_elem(&tb_current_span, &gkey, &sc->call.parent, BPF_ANY);
 	else
 		bpf_map_delete_elem(&tb_current_span, &gkey);
 
@@ -101,24 +80,13 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 		bpf_map_delete_elem(&http_server_calls, &key);
 		return 0;
 	}
+	tb_fill_header(&e->h, ctx, TB_EV_HTTP_SERVER, sizeof(*e), &sc->call);
 
-	void *req = call->req;
-	e->h.kind = TB_EV_HTTP_SERVER;
-	e->h.size = sizeof(*e);
-	e->h.pid = key.pid;
-	e->h.tid = (__u32)pid_tgid;
-	e->h.start_ns = call->start_ns;
-	e->h.end_ns = bpf_ktime_get_ns();
-	e->h.goroutine = key.goroutine;
-	e->h.target = bpf_get_attach_cookie(ctx);
-	e->h.sc = call->sc;
-	e->h.parent = call->parent;
-
+	void *req = sc->call.arg;
 	__u64 status = 0;
-	if (has_response_status && call->rw)
-		bpf_probe_read_user(&status, sizeof(status), (char *)call->rw + off_response_status);
+	if (has_response_status && sc->rw)
+		bpf_probe_read_user(&status, sizeof(status), (char *)sc->rw + off_response_status);
 	e->status = (__u16)status;
-
 	__u64 major = 0, minor = 0;
 	bpf_probe_read_user(&major, sizeof(major), (char *)req + off_request_proto_major);
 	bpf_probe_read_user(&minor, sizeof(minor), (char *)req + off_request_proto_minor);

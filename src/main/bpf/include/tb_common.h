@@ -140,4 +140,61 @@ static __always_inline void tb_start_span(const struct tb_goid_key *key, struct 
 	}
 }
 
+/*
+ * A call in flight between a function's entry and its RET, kept per goroutine (g pointer: a call
+ * starts and ends on one goroutine). Probe-specific call records embed it first.
+ */
+struct tb_call {
+	__u64 start_ns;
+	void *arg;  /* the argument that identifies the call, e.g. the *http.Request */
+	struct tb_span_context sc;
+	struct tb_span_context parent;
+};
+
+static __always_inline struct tb_goroutine_key tb_goroutine(struct pt_regs *ctx)
+{
+	struct tb_goroutine_key k = {
+		.pid = bpf_get_current_pid_tgid() >> 32,
+		.goroutine = GO_GOROUTINE(ctx),
+	};
+	return k;
+}
+
+/*
+ * Whether this entry hit is the prologue's stack-growth restart of a call already in flight (the
+ * same argument on the same goroutine): then the first hit's record is kept.
+ */
+static __always_inline bool tb_call_restarted(void *calls, const struct tb_goroutine_key *key, const void *arg)
+{
+	struct tb_call *prev = bpf_map_lookup_elem(calls, key);
+	return prev && prev->arg == arg;
+}
+
+/* Begins a call: its start time, and a span that is a child of the goroutine's current span. */
+static __always_inline struct tb_goid_key tb_call_begin(struct pt_regs *ctx, struct tb_call *c, void *arg)
+{
+	struct tb_goid_key gkey = tb_current_goid(ctx);
+	c->start_ns = bpf_ktime_get_ns();
+	c->arg = arg;
+	tb_start_span(&gkey, &c->sc, &c->parent);
+	return gkey;
+}
+
+/* Fills the common header of an event that ends call c now. */
+static __always_inline void tb_fill_header(struct tb_event_header *h, struct pt_regs *ctx, __u32 kind, __u32 size,
+					   const struct tb_call *c)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	h->kind = kind;
+	h->size = size;
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->start_ns = c->start_ns;
+	h->end_ns = bpf_ktime_get_ns();
+	h->goroutine = GO_GOROUTINE(ctx);
+	h->target = bpf_get_attach_cookie(ctx);
+	h->sc = c->sc;
+	h->parent = c->parent;
+}
+
 #endif /* TB_COMMON_H */
