@@ -13,6 +13,7 @@
 //	GET  /call?url=U     GETs U with http.DefaultClient on the handler's goroutine and answers with
 //	                     its status code (502 with the error when the call fails)
 //	GET  /callasync?url=U  the same call made from a goroutine the handler starts and waits for
+//	GET  /relay/{id}     GETs /hello/{id} on this same server (keep-alive client), answers its status
 //	anything else        ServeMux's 404 (or 405 for a known path with another method)
 package main
 
@@ -81,6 +82,16 @@ func newMux() *http.ServeMux {
 		code := <-status
 		w.WriteHeader(code)
 		fmt.Fprintf(w, "called async: %d\n", code)
+	})
+	mux.HandleFunc("GET /relay/{id}", func(w http.ResponseWriter, r *http.Request) {
+		resp, err := http.Get("http://" + r.Host + "/hello/" + r.PathValue("id"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
 	})
 	mux.HandleFunc("/any/{rest...}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
