@@ -24,6 +24,7 @@ const volatile bool has_request_pattern = false;
 const volatile __u64 off_request_tls = 0;
 const volatile bool has_request_tls = false;
 const volatile __u64 off_url_path = 0;
+const volatile __u64 off_url_raw_query = 0;
 const volatile __u64 off_response_status = 0;
 const volatile bool has_response_status = false;
 
@@ -96,6 +97,7 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	e->method_len = go_read_string(e->method, TB_HTTP_METHOD_MAX, req, off_request_method);
 	void *url = (void *)go_read_ptr(req, off_request_url);
 	e->path_len = go_read_string(e->path, TB_HTTP_PATH_MAX, url, off_url_path);
+	e->query_len = go_read_string(e->query, TB_HTTP_QUERY_MAX, url, off_url_raw_query);
 	e->pattern_len = has_request_pattern
 		? go_read_string(e->pattern, TB_HTTP_PATTERN_MAX, req, off_request_pattern) : 0;
 	e->remote_len = go_read_string(e->remote_addr, TB_HTTP_ADDR_MAX, req, off_request_remote_addr);

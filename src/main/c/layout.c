@@ -47,6 +47,8 @@ static const struct entry entries[] = {
 	OFF(tb_http_server_event, remote_len),
 	OFF(tb_http_server_event, host_len),
 	OFF(tb_http_server_event, flags),
+	OFF(tb_http_server_event, query_len),
+	OFF(tb_http_server_event, query),
 	OFF(tb_http_server_event, method),
 	OFF(tb_http_server_event, path),
 	OFF(tb_http_server_event, pattern),

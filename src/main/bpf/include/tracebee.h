@@ -45,6 +45,8 @@ struct tb_event_header {
 #define TB_HTTP_HOST_MAX 128
 
 #define TB_HTTP_FLAG_TLS 1  /* the request arrived over TLS */
+#define TB_HTTP_SCHEME_MAX 8
+#define TB_HTTP_QUERY_MAX 128
 
 /* net/http server request, emitted when serverHandler.ServeHTTP returns. */
 struct tb_http_server_event {
@@ -58,15 +60,15 @@ struct tb_http_server_event {
 	__u16 remote_len;
 	__u16 host_len;
 	__u16 flags;        /* TB_HTTP_FLAG_* */
+	__u16 query_len;
+	__u16 _pad[3];
 	char method[TB_HTTP_METHOD_MAX];
 	char path[TB_HTTP_PATH_MAX];
 	char pattern[TB_HTTP_PATTERN_MAX];   /* e.g. "GET /hello/{id}" */
 	char remote_addr[TB_HTTP_ADDR_MAX];  /* Request.RemoteAddr, "ip:port" */
 	char host[TB_HTTP_HOST_MAX];         /* Request.Host, "name[:port]" */
+	char query[TB_HTTP_QUERY_MAX];       /* URL.RawQuery, without "?" */
 };
-
-#define TB_HTTP_SCHEME_MAX 8
-#define TB_HTTP_QUERY_MAX 128
 
 #define TB_HTTP_CLIENT_FLAG_ERROR 1     /* roundTrip returned an error (no response) */
 #define TB_HTTP_CLIENT_FLAG_USERINFO 2  /* the URL carried user:password (never copied) */

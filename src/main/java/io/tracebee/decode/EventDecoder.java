@@ -89,6 +89,7 @@ public final class EventDecoder {
                 utf8(d, off + HS_PATTERN, u16(d, off + HS_PATTERN_LEN, HTTP_PATTERN_MAX)),
                 ascii(d, off + HS_REMOTE_ADDR, u16(d, off + HS_REMOTE_LEN, HTTP_ADDR_MAX)),
                 utf8(d, off + HS_HOST, u16(d, off + HS_HOST_LEN, HTTP_HOST_MAX)),
+                utf8(d, off + HS_QUERY, u16(d, off + HS_QUERY_LEN, HTTP_QUERY_MAX)),
                 (((short) SHORT.get(d, off + HS_FLAGS)) & HTTP_FLAG_TLS) != 0);
     }
 

@@ -50,12 +50,14 @@ public final class EventLayout {
     public static final int HS_HOST_LEN = 124;
     public static final int HS_FLAGS = 126;
     public static final int HTTP_FLAG_TLS = 1;
-    public static final int HS_METHOD = 128;
-    public static final int HS_PATH = 144;
-    public static final int HS_PATTERN = 272;
-    public static final int HS_REMOTE_ADDR = 400;
-    public static final int HS_HOST = 464;
-    public static final int HTTP_SERVER_SIZE = 592;
+    public static final int HS_QUERY_LEN = 128;
+    public static final int HS_METHOD = 136;
+    public static final int HS_PATH = 152;
+    public static final int HS_PATTERN = 280;
+    public static final int HS_REMOTE_ADDR = 408;
+    public static final int HS_HOST = 472;
+    public static final int HS_QUERY = 600;
+    public static final int HTTP_SERVER_SIZE = 728;
 
     // struct tb_http_client_event
     public static final int HTTP_SCHEME_MAX = 8;

@@ -8,6 +8,7 @@ package io.tracebee.decode;
  * @param remoteAddr Request.RemoteAddr, "ip:port"
  * @param host Request.Host, "name[:port]"
  * @param pathTruncated whether the path filled the probe's buffer and may be cut short
+ * @param query URL.RawQuery, without the "?"
  * @param tls whether the request arrived over TLS
  */
 public record HttpServerEvent(
@@ -21,5 +22,6 @@ public record HttpServerEvent(
         String pattern,
         String remoteAddr,
         String host,
+        String query,
         boolean tls) implements TracedEvent {
 }

@@ -49,6 +49,39 @@ public final class HttpSemconv {
         return sb.toString();
     }
 
+    /** Query parameters whose values semantic conventions 1.37 redact by default: signatures and keys. */
+    private static final Set<String> SENSITIVE_QUERY_KEYS = Set.of("AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature");
+
+    /** The raw query with the values of {@link #SENSITIVE_QUERY_KEYS} replaced by "REDACTED". */
+    public static String redactQuery(String rawQuery) {
+        if (rawQuery.isEmpty()) {
+            return rawQuery;
+        }
+        StringBuilder sb = null;
+        int start = 0;
+        while (start <= rawQuery.length()) {
+            int amp = rawQuery.indexOf('&', start);
+            int end = amp < 0 ? rawQuery.length() : amp;
+            int eq = rawQuery.indexOf('=', start);
+            if (eq > start && eq < end && SENSITIVE_QUERY_KEYS.contains(rawQuery.substring(start, eq))) {
+                if (sb == null) {
+                    sb = new StringBuilder(rawQuery.length()).append(rawQuery, 0, start);
+                }
+                sb.append(rawQuery, start, eq + 1).append("REDACTED");
+            } else if (sb != null) {
+                sb.append(rawQuery, start, end);
+            }
+            if (amp < 0) {
+                break;
+            }
+            if (sb != null) {
+                sb.append('&');
+            }
+            start = amp + 1;
+        }
+        return sb == null ? rawQuery : sb.toString();
+    }
+
     /** "1.1", "1.0" or "2" from Go's ProtoMajor/ProtoMinor; null when unknown. */
     public static String protocolVersion(int major, int minor) {
         if (major == 0) {

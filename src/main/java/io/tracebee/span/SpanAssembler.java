@@ -47,6 +47,9 @@ public final class SpanAssembler {
             a.put("http.request.method_original", e.method());
         }
         a.put("url.path", e.path());
+        if (!e.query().isEmpty()) {
+            a.put("url.query", HttpSemconv.redactQuery(e.query()));
+        }
         a.put("url.scheme", e.tls() ? "https" : "http");
         a.put("http.response.status_code", status);
         if (!route.isEmpty()) {
@@ -81,7 +84,8 @@ public final class SpanAssembler {
         if (!method.equals(e.method())) {
             a.put("http.request.method_original", e.method());
         }
-        a.put("url.full", HttpSemconv.fullUrl(scheme, e.hadUserInfo(), e.host(), e.path(), e.query()));
+        a.put("url.full", HttpSemconv.fullUrl(scheme, e.hadUserInfo(), e.host(), e.path(),
+                HttpSemconv.redactQuery(e.query())));
         HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.host());
         if (server != null) {
             a.put("server.address", server.host());

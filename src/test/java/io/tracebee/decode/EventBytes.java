@@ -95,6 +95,10 @@ public final class EventBytes {
         return str(HS_HOST, HS_HOST_LEN, HTTP_HOST_MAX, s);
     }
 
+    public EventBytes query(String s) {
+        return str(HS_QUERY, HS_QUERY_LEN, HTTP_QUERY_MAX, s);
+    }
+
     /** Writes a raw length field, e.g. a corrupt one larger than the buffer. */
     public EventBytes rawLength(int lenField, int value) {
         b.putShort(lenField, (short) value);

@@ -15,7 +15,7 @@ class EventDecoderTest {
     void decodesAnHttpServerRecord() {
         byte[] rec = EventBytes.httpServer().pid(4242, 4243).times(1_000, 5_000).goroutine(0xc000123456L).target(9)
                 .ids(TRACE, SPAN, 1, NO_PARENT).status(404).proto(1, 1).method("GET").path("/hello/42")
-                .pattern("GET /hello/{id}").remote("127.0.0.1:53422").host("localhost:8080").bytes();
+                .pattern("GET /hello/{id}").remote("127.0.0.1:53422").host("localhost:8080").query("a=1&b=2").bytes();
 
         TracedEvent e = new EventDecoder().decodeOne(rec, 0, rec.length);
 
@@ -38,6 +38,7 @@ class EventDecoderTest {
         assertThat(h.pattern()).isEqualTo("GET /hello/{id}");
         assertThat(h.remoteAddr()).isEqualTo("127.0.0.1:53422");
         assertThat(h.host()).isEqualTo("localhost:8080");
+        assertThat(h.query()).isEqualTo("a=1&b=2");
         assertThat(h.protoMajor()).isEqualTo(1);
         assertThat(h.protoMinor()).isEqualTo(1);
         assertThat(h.tls()).isFalse();

@@ -59,6 +59,8 @@ class EventLayoutTest {
         assertThat(HS_PATTERN).isEqualTo(off(e, "pattern"));
         assertThat(HS_REMOTE_ADDR).isEqualTo(off(e, "remote_addr"));
         assertThat(HS_HOST).isEqualTo(off(e, "host"));
+        assertThat(HS_QUERY_LEN).isEqualTo(off(e, "query_len"));
+        assertThat(HS_QUERY).isEqualTo(off(e, "query"));
         assertThat(HTTP_SERVER_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
         assertThat(HTTP_METHOD_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_METHOD_MAX"));
         assertThat(HTTP_PATH_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_PATH_MAX"));

@@ -62,7 +62,7 @@ class HttpServerIT {
             assertThat(Uprobes.heldBy(agent.pid())).isNotEmpty();
 
             long before = epochNanos();
-            assertThat(server.get("/hello/42").statusCode()).isEqualTo(200);
+            assertThat(server.get("/hello/42?lang=en&sig=secret").statusCode()).isEqualTo(200);
             assertThat(server.get("/status/503").statusCode()).isEqualTo(503);
             assertThat(server.post("/echo", "ping").statusCode()).isEqualTo(200);
             assertThat(server.get("/nowrite").statusCode()).isEqualTo(200);
@@ -94,6 +94,7 @@ class HttpServerIT {
             ReceivedSpan hello = byPath(spans, "/hello/42");
             assertThat(hello.name()).isEqualTo("GET /hello/{id}");
             assertThat(hello.attributes()).containsEntry("http.request.method", "GET")
+                    .containsEntry("url.query", "lang=en&sig=REDACTED")
                     .containsEntry("http.route", "/hello/{id}")
                     .containsEntry("http.response.status_code", 200L);
             assertThat(hello.statusCode()).isEqualTo(0);

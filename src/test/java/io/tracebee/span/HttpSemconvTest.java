@@ -24,6 +24,17 @@ class HttpSemconvTest {
     }
 
     @Test
+    void signaturesInQueriesAreRedacted() {
+        assertThat(HttpSemconv.redactQuery("")).isEmpty();
+        assertThat(HttpSemconv.redactQuery("q=books&page=2")).isEqualTo("q=books&page=2");
+        assertThat(HttpSemconv.redactQuery("sig=abc")).isEqualTo("sig=REDACTED");
+        assertThat(HttpSemconv.redactQuery("a=1&Signature=xyz&AWSAccessKeyId=K&b=2"))
+                .isEqualTo("a=1&Signature=REDACTED&AWSAccessKeyId=REDACTED&b=2");
+        assertThat(HttpSemconv.redactQuery("X-Goog-Signature=s&flag")).isEqualTo("X-Goog-Signature=REDACTED&flag");
+        assertThat(HttpSemconv.redactQuery("signature=lowercase-is-not-listed")).isEqualTo("signature=lowercase-is-not-listed");
+    }
+
+    @Test
     void protocolVersions() {
         assertThat(HttpSemconv.protocolVersion(1, 1)).isEqualTo("1.1");
         assertThat(HttpSemconv.protocolVersion(1, 0)).isEqualTo("1.0");

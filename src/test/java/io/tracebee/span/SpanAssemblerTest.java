@@ -17,13 +17,15 @@ class SpanAssemblerTest {
     @Test
     void serverSpanFollowsSemanticConventions() {
         Span s = assemble(EventBytes.httpServer().method("GET").path("/hello/42").pattern("GET /hello/{id}")
-                .status(200).proto(1, 1).remote("127.0.0.1:53422").host("localhost:8080").times(1_000_000, 3_500_000));
+                .status(200).proto(1, 1).remote("127.0.0.1:53422").host("localhost:8080").query("x=1&sig=s")
+                .times(1_000_000, 3_500_000));
 
         assertThat(s.name()).isEqualTo("GET /hello/{id}");
         assertThat(s.kind()).isEqualTo(SpanKind.SERVER);
         assertThat(s.statusCode()).isEqualTo(StatusCode.UNSET);
         assertThat(s.attributes().asMap()).containsEntry("http.request.method", "GET")
                 .containsEntry("url.path", "/hello/42")
+                .containsEntry("url.query", "x=1&sig=REDACTED")
                 .containsEntry("url.scheme", "http")
                 .containsEntry("http.route", "/hello/{id}")
                 .containsEntry("http.response.status_code", 200L)
@@ -49,7 +51,7 @@ class SpanAssemblerTest {
     void noPatternNamesTheSpanByMethodOnly() {
         Span s = assemble(EventBytes.httpServer().method("POST").path("/echo").status(0));
         assertThat(s.name()).isEqualTo("POST");
-        assertThat(s.attributes().asMap()).doesNotContainKey("http.route")
+        assertThat(s.attributes().asMap()).doesNotContainKey("http.route").doesNotContainKey("url.query")
                 .containsEntry("http.response.status_code", 200L);
     }
 

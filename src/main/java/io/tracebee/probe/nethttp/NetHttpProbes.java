@@ -26,6 +26,7 @@ public final class NetHttpProbes {
                     new OffsetSpec("off_request_host", "net/http.Request", "Host", null),
                     new OffsetSpec("off_request_remote_addr", "net/http.Request", "RemoteAddr", null),
                     new OffsetSpec("off_url_path", "net/url.URL", "Path", null),
+                    new OffsetSpec("off_url_raw_query", "net/url.URL", "RawQuery", null),
                     new OffsetSpec("off_request_pattern", "net/http.Request", "Pattern", "has_request_pattern"),
                     new OffsetSpec("off_request_tls", "net/http.Request", "TLS", "has_request_tls"),
                     new OffsetSpec("off_response_status", "net/http.response", "status", "has_response_status")));
