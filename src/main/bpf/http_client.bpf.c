@@ -8,7 +8,6 @@
  * tb_http_client_event. Nothing is written to the target: the URL's credentials are never copied.
  */
 #include "tb_common.h"
-#include "go_abi.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

@@ -8,7 +8,6 @@
  * response status and emits one tb_http_server_event.
  */
 #include "tb_common.h"
-#include "go_abi.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

@@ -68,13 +68,6 @@ public final class OffsetTable {
         return lo != null && lo.equals(above.getValue().get(key)) ? OptionalLong.of(lo) : OptionalLong.empty();
     }
 
-    /** Whether some field of this release can be answered. */
-    public boolean covers(GoVersion version) {
-        return releases.containsKey(version)
-                || (releases.lowerKey(version) != null && releases.higherKey(version) != null
-                        && sameMinor(releases.lowerKey(version), version) && sameMinor(releases.higherKey(version), version));
-    }
-
     private static boolean sameMinor(GoVersion a, GoVersion b) {
         return a.major() == b.major() && a.minor() == b.minor();
     }
