@@ -52,9 +52,12 @@ public final class Attributes {
         return values.toString();
     }
 
-    /** Collects attributes in insertion order; a null value leaves the key out. */
+    /**
+     * Collects attributes in insertion order; a null value leaves the key out. One use: {@link #build()}
+     * hands its map to the attributes instead of copying it (one span, one map).
+     */
     public static final class Builder {
-        private final LinkedHashMap<String, Object> values = new LinkedHashMap<>();
+        private LinkedHashMap<String, Object> values = new LinkedHashMap<>();
 
         public Builder put(String key, String value) {
             if (value != null) {
@@ -84,7 +87,12 @@ public final class Attributes {
         }
 
         public Attributes build() {
-            return values.isEmpty() ? EMPTY : new Attributes(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+            if (values == null) {
+                throw new IllegalStateException("attributes already built");
+            }
+            Map<String, Object> built = values;
+            values = null;
+            return built.isEmpty() ? EMPTY : new Attributes(Collections.unmodifiableMap(built));
         }
     }
 }

@@ -114,6 +114,11 @@ public final class HttpSemconv {
             return new HostPort(s.substring(0, colon), portAfter(s, colon));
         }
 
+        /** The explicit port, else the scheme's default (443 for https, 80 otherwise). */
+        public int portOrDefault(boolean https) {
+            return port != NO_PORT ? port : https ? 443 : 80;
+        }
+
         private static int portAfter(String s, int colonAt) {
             if (colonAt >= s.length() || s.charAt(colonAt) != ':') {
                 return NO_PORT;

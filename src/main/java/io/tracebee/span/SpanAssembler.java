@@ -65,7 +65,7 @@ public final class SpanAssembler {
         HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.host());
         if (server != null) {
             a.put("server.address", server.host());
-            a.put("server.port", server.port() != HttpSemconv.HostPort.NO_PORT ? server.port() : e.tls() ? 443 : 80);
+            a.put("server.port", server.portOrDefault(e.tls()));
         }
         a.put("network.protocol.version", HttpSemconv.protocolVersion(e.protoMajor(), e.protoMinor()));
 
@@ -89,8 +89,7 @@ public final class SpanAssembler {
         HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.host());
         if (server != null) {
             a.put("server.address", server.host());
-            a.put("server.port", server.port() != HttpSemconv.HostPort.NO_PORT ? server.port()
-                    : scheme.equals("https") ? 443 : 80);
+            a.put("server.port", server.portOrDefault(scheme.equals("https")));
         }
         StatusCode status = StatusCode.UNSET;
         if (e.transportError()) {
