@@ -45,6 +45,19 @@ static void bytes_put(JNIEnv *env, jbyteArray arr, struct bytes *b, int copy_out
 		free(b->p);
 }
 
+/* Gets a key (always copied in) and a second buffer; on failure nothing stays allocated. */
+static int key_and_buffer(JNIEnv *env, jbyteArray key, struct bytes *k, jbyteArray other, struct bytes *o,
+			  int copy_other_in)
+{
+	int err;
+
+	if ((err = bytes_get(env, key, k, 1)))
+		return err;
+	if ((err = bytes_get(env, other, o, copy_other_in)))
+		bytes_put(env, key, k, 0);
+	return err;
+}
+
 jint JNICALL tb_mapInfo0(JNIEnv *env, jclass clazz, jint fd, jintArray out)
 {
 	struct bpf_map_info info;
@@ -71,12 +84,8 @@ jint JNICALL tb_mapLookup0(JNIEnv *env, jclass clazz, jint fd, jbyteArray key, j
 
 	if (!key || !value)
 		return -EINVAL;
-	if ((err = bytes_get(env, key, &k, 1)))
+	if ((err = key_and_buffer(env, key, &k, value, &v, 0)))
 		return err;
-	if ((err = bytes_get(env, value, &v, 0))) {
-		bytes_put(env, key, &k, 0);
-		return err;
-	}
 	err = bpf_map_lookup_elem(fd, k.p, v.p) ? tb_neg_errno() : 0;
 	bytes_put(env, key, &k, 0);
 	bytes_put(env, value, &v, err == 0);
@@ -90,12 +99,8 @@ jint JNICALL tb_mapUpdate0(JNIEnv *env, jclass clazz, jint fd, jbyteArray key, j
 
 	if (!key || !value)
 		return -EINVAL;
-	if ((err = bytes_get(env, key, &k, 1)))
+	if ((err = key_and_buffer(env, key, &k, value, &v, 1)))
 		return err;
-	if ((err = bytes_get(env, value, &v, 1))) {
-		bytes_put(env, key, &k, 0);
-		return err;
-	}
 	err = bpf_map_update_elem(fd, k.p, v.p, (__u64)flags) ? tb_neg_errno() : 0;
 	bytes_put(env, key, &k, 0);
 	bytes_put(env, value, &v, 0);
@@ -124,12 +129,8 @@ jint JNICALL tb_mapNextKey0(JNIEnv *env, jclass clazz, jint fd, jbyteArray key, 
 
 	if (!next)
 		return -EINVAL;
-	if ((err = bytes_get(env, key, &k, 1)))
+	if ((err = key_and_buffer(env, key, &k, next, &n, 0)))
 		return err;
-	if ((err = bytes_get(env, next, &n, 0))) {
-		bytes_put(env, key, &k, 0);
-		return err;
-	}
 	err = bpf_map_get_next_key(fd, k.p, n.p) ? tb_neg_errno() : 0;
 	bytes_put(env, key, &k, 0);
 	bytes_put(env, next, &n, err == 0);
