@@ -113,6 +113,7 @@ public class Agent {
         SharedMaps maps = SharedMaps.create(ringBytes);
         FanOutSpanProcessor processor = null;
         RingBufferSource source = null;
+        ExecutorService pipelineThread = null;
         try {
             List<SpanExporter> exporters = new ArrayList<>(Exporters.create(env, Exporters.Options.defaults()));
             exporters.add(traceStore);
@@ -129,7 +130,7 @@ public class Agent {
 
             source = RingBufferSource.open(maps.ringBufferFd(), RingBufferSource.Options.defaults()
                     .withThreadName("tracebee-ringbuf").withPollTimeoutMillis(pollMillis));
-            ExecutorService pipelineThread = Executors.newSingleThreadExecutor(r -> {
+            pipelineThread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "tracebee-pipeline");
                 t.setDaemon(true);
                 return t;
@@ -155,6 +156,9 @@ public class Agent {
         } catch (RuntimeException e) {
             if (source != null) {
                 source.close();
+            }
+            if (pipelineThread != null) {
+                pipelineThread.shutdownNow();
             }
             if (processor != null) {
                 processor.shutdown(Duration.ofSeconds(1));
