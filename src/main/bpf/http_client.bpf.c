@@ -6,8 +6,13 @@
  * calling goroutine (a child of the span the goroutine is in, e.g. the handler's server span);
  * a uprobe on every RET reads the request and the returned response or error and emits one
  * tb_http_client_event. Nothing is written to the target: the URL's credentials are never copied.
+ *
+ * Entry of net/http.(*persistConn).roundTrip, called by roundTrip on the same goroutine once it has an
+ * HTTP/1.x connection, reads that connection's socket and publishes the span for a server on this host
+ * (tb_conn.h). A retry on a fresh connection calls it again: the earlier offer is withdrawn.
  */
 #include "tb_common.h"
+#include "tb_conn.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -22,11 +27,20 @@ const volatile __u64 off_url_raw_query = 0;
 const volatile __u64 off_response_status_code = 0;
 const volatile __u64 off_response_proto_major = 0;
 const volatile __u64 off_response_proto_minor = 0;
+/* From a persistConn to its socket; has_client_conn only when all are known. */
+const volatile bool has_client_conn = false;
+const volatile __u64 off_pconn_conn = 0;       /* net/http.persistConn.conn (net.Conn) */
+const volatile __u64 off_pconn_tls_state = 0;  /* net/http.persistConn.tlsState, non-nil on TLS */
+
+struct client_call {
+	struct tb_call call;  /* arg is the *http.Request */
+	struct tb_conn conn;  /* zero until persistConn.roundTrip ran */
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct tb_goroutine_key);
-	__type(value, struct tb_call);  /* arg is the *http.Request */
+	__type(value, struct client_call);
 	__uint(max_entries, 16384);
 } http_client_calls SEC(".maps");
 
@@ -38,10 +52,33 @@ int uprobe_transport_round_trip(struct pt_regs *ctx)
 	if (tb_call_restarted(&http_client_calls, &key, req))
 		return 0;
 
-	struct tb_call call = {};
-	tb_call_begin(ctx, &call, req);
+	struct client_call call = {};
+	tb_call_begin(ctx, &call.call, req);
 	if (bpf_map_update_elem(&http_client_calls, &key, &call, BPF_ANY))
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
+SEC("uprobe")
+int uprobe_persist_conn_round_trip(struct pt_regs *ctx)
+{
+	if (!has_client_conn)
+		return 0;
+	struct tb_goroutine_key key = tb_goroutine(ctx);
+	struct client_call *call = bpf_map_lookup_elem(&http_client_calls, &key);
+	if (!call)
+		return 0;
+	void *pc = GO_ARG1(ctx);
+	bool tls = go_read_ptr(pc, off_pconn_tls_state) != 0;
+	struct tb_conn conn = {};
+	if (!tb_read_conn(&conn, tb_conn_fd((void *)go_read_ptr(pc, off_pconn_conn + 8), tls)))
+		return 0;
+	if (call->conn.inode && call->conn.inode != conn.inode)
+		tb_link_withdraw(&call->conn);
+	call->conn = conn;
+	struct tb_span_context offer = call->call.sc;
+	offer.origin = TB_ORIGIN_CONN;
+	tb_link_publish(&conn, &offer);
 	return 0;
 }
 
@@ -49,9 +86,12 @@ SEC("uprobe")
 int uprobe_transport_round_trip_return(struct pt_regs *ctx)
 {
 	struct tb_goroutine_key key = tb_goroutine(ctx);
-	struct tb_call *call = bpf_map_lookup_elem(&http_client_calls, &key);
-	if (!call)
+	struct client_call *cc = bpf_map_lookup_elem(&http_client_calls, &key);
+	if (!cc)
 		return 0;
+	struct tb_call *call = &cc->call;
+	if (cc->conn.inode)
+		tb_link_withdraw(&cc->conn);
 
 	struct tb_http_client_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
 	if (!e) {
@@ -65,6 +105,7 @@ int uprobe_transport_round_trip_return(struct pt_regs *ctx)
 	void *resp = GO_ARG1(ctx);
 	void *err_itab = GO_ARG2(ctx);
 	void *req = call->arg;
+	e->conn = cc->conn;
 	e->flags = 0;
 	e->status = 0;
 	e->proto_major = 0;

@@ -6,8 +6,14 @@
  * remembers the request per goroutine; a uprobe on every RET of the function
  * (Go cannot use uretprobes: the runtime moves stacks) reads the request and the
  * response status and emits one tb_http_server_event.
+ *
+ * The span's parent, in order: the request's W3C traceparent header (go_headers.h); else a traced
+ * client on this host that sent the request on this TCP connection (tb_conn.h); else the span the
+ * goroutine is in; else none (a new trace). All decided at entry, so the handler's own calls inherit it.
  */
 #include "tb_common.h"
+#include "tb_conn.h"
+#include "go_headers.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -26,11 +32,19 @@ const volatile __u64 off_url_path = 0;
 const volatile __u64 off_url_raw_query = 0;
 const volatile __u64 off_response_status = 0;
 const volatile bool has_response_status = false;
+/* From the ResponseWriter to the connection's socket; has_server_conn only when all are known. */
+const volatile bool has_server_conn = false;
+const volatile __u64 off_response_conn = 0;     /* net/http.response.conn (*http.conn) */
+const volatile __u64 off_conn_rwc = 0;          /* net/http.conn.rwc (net.Conn) */
+const volatile __u64 off_conn_tls_state = 0;    /* net/http.conn.tlsState, non-nil on TLS */
 
 /* In-flight server calls, keyed by goroutine. LRU: a call that never returns (panic) ages out. */
 struct server_call {
 	struct tb_call call;  /* arg is the *http.Request */
-	void *rw;             /* data word of the ResponseWriter interface: *http.response */
+	void *rw;             /* data word of the ResponseWriter interface: *http.response on HTTP/1.x */
+	struct go_string tracestate;  /* the incoming tracestate value, copied at return */
+	struct tb_conn conn;
+	__u8 proto_major;
 };
 
 struct {
@@ -50,6 +64,36 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 
 	struct server_call sc = {.rw = GO_ARG3(ctx)};
 	struct tb_goid_key gkey = tb_call_begin(ctx, &sc.call, req);
+	sc.proto_major = (__u8)go_read_ptr(req, off_request_proto_major);
+
+	struct tb_span_context remote = {};
+	bool continued = false;
+	struct tb_trace_headers th;
+	tb_find_trace_headers((void *)go_read_ptr(req, off_request_header), &th);
+	if (th.traceparent.ptr) {
+		continued = tb_parse_traceparent(&th.traceparent, &remote);
+		tb_count(continued ? TB_CNT_TRACEPARENT_IN : TB_CNT_TRACEPARENT_BAD);
+		if (continued)
+			sc.tracestate = th.tracestate;
+	}
+	/* http.response, and so the connection, only exists for HTTP/1.x (HTTP/2 has its own writer). */
+	if (has_server_conn && sc.proto_major == 1 && sc.rw) {
+		void *c = (void *)go_read_ptr(sc.rw, off_response_conn);
+		bool tls = go_read_ptr(c, off_conn_tls_state) != 0;
+		if (tb_read_conn(&sc.conn, tb_conn_fd((void *)go_read_ptr(c, off_conn_rwc + 8), tls))) {
+			struct tb_span_context linked;
+			if (tb_link_take(&sc.conn, &linked) && !continued) {
+				remote = linked;
+				continued = true;
+			}
+		}
+	}
+	if (continued) {
+		sc.call.parent = remote;
+		__builtin_memcpy(sc.call.sc.trace_id, remote.trace_id, TB_TRACE_ID_SIZE);
+		sc.call.sc.flags = remote.flags;
+	}
+
 	if (bpf_map_update_elem(&http_server_calls, &key, &sc, BPF_ANY)) {
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 		return 0;
@@ -67,9 +111,13 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	if (!sc)
 		return 0;
 
-	/* The goroutine leaves this span: back to the enclosing one, if any. */
+	/*
+	 * The goroutine leaves this span: back to the enclosing one in this process, if any. A remote
+	 * parent (header, connection) was never the goroutine's span: a keep-alive connection's next
+	 * request on this goroutine must not inherit it.
+	 */
 	struct tb_goid_key gkey = tb_current_goid(ctx);
-	if (tb_has_span(&sc->call.parent))
+	if (tb_has_span(&sc->call.parent) && sc->call.parent.origin == TB_ORIGIN_LOCAL)
 		bpf_map_update_elem(&tb_current_span, &gkey, &sc->call.parent, BPF_ANY);
 	else
 		bpf_map_delete_elem(&tb_current_span, &gkey);
@@ -84,7 +132,7 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 
 	void *req = sc->call.arg;
 	__u64 status = 0;
-	if (has_response_status && sc->rw)
+	if (has_response_status && sc->rw && sc->proto_major == 1)
 		bpf_probe_read_user(&status, sizeof(status), (char *)sc->rw + off_response_status);
 	e->status = (__u16)status;
 	__u64 major = 0, minor = 0;
@@ -101,6 +149,8 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 		? go_read_string(e->pattern, TB_HTTP_PATTERN_MAX, req, off_request_pattern) : 0;
 	e->remote_len = go_read_string(e->remote_addr, TB_HTTP_ADDR_MAX, req, off_request_remote_addr);
 	e->host_len = go_read_string(e->host, TB_HTTP_HOST_MAX, req, off_request_host);
+	e->conn = sc->conn;
+	e->tracestate_len = go_read_string_at(e->tracestate, TB_TRACESTATE_MAX, &sc->tracestate);
 	e->flags = 0;
 	if (has_request_tls && go_read_ptr(req, off_request_tls))
 		e->flags |= TB_HTTP_FLAG_TLS;

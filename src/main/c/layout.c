@@ -23,6 +23,15 @@ static const struct entry entries[] = {
 	OFF(tb_span_context, trace_id),
 	OFF(tb_span_context, span_id),
 	OFF(tb_span_context, flags),
+	OFF(tb_span_context, origin),
+
+	SIZE(tb_conn),
+	OFF(tb_conn, saddr),
+	OFF(tb_conn, daddr),
+	OFF(tb_conn, sport),
+	OFF(tb_conn, dport),
+	OFF(tb_conn, netns),
+	OFF(tb_conn, inode),
 
 	SIZE(tb_event_header),
 	OFF(tb_event_header, kind),
@@ -49,6 +58,9 @@ static const struct entry entries[] = {
 	OFF(tb_http_server_event, flags),
 	OFF(tb_http_server_event, query_len),
 	OFF(tb_http_server_event, query),
+	OFF(tb_http_server_event, tracestate_len),
+	OFF(tb_http_server_event, tracestate),
+	OFF(tb_http_server_event, conn),
 	OFF(tb_http_server_event, method),
 	OFF(tb_http_server_event, path),
 	OFF(tb_http_server_event, pattern),
@@ -70,6 +82,7 @@ static const struct entry entries[] = {
 	OFF(tb_http_client_event, host),
 	OFF(tb_http_client_event, path),
 	OFF(tb_http_client_event, query),
+	OFF(tb_http_client_event, conn),
 
 	/* Constants of the header, so Java need not restate them either. */
 	{ "TB_TRACE_ID_SIZE", TB_TRACE_ID_SIZE },
@@ -86,6 +99,10 @@ static const struct entry entries[] = {
 	{ "TB_HTTP_QUERY_MAX", TB_HTTP_QUERY_MAX },
 	{ "TB_HTTP_CLIENT_FLAG_ERROR", TB_HTTP_CLIENT_FLAG_ERROR },
 	{ "TB_HTTP_CLIENT_FLAG_USERINFO", TB_HTTP_CLIENT_FLAG_USERINFO },
+	{ "TB_TRACESTATE_MAX", TB_TRACESTATE_MAX },
+	{ "TB_ORIGIN_LOCAL", TB_ORIGIN_LOCAL },
+	{ "TB_ORIGIN_HEADER", TB_ORIGIN_HEADER },
+	{ "TB_ORIGIN_CONN", TB_ORIGIN_CONN },
 };
 
 #define N_ENTRIES ((int)(sizeof(entries) / sizeof(entries[0])))

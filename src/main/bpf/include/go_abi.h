@@ -49,26 +49,32 @@ static __always_inline __u64 go_read_ptr(const void *base, __u64 off)
 
 /*
  * Copies at most max bytes (a power of two, at most 4096) of the Go string
- * whose header sits at base+off into dst. Returns the number of bytes copied.
+ * s into dst. Returns the number of bytes copied.
  * The copy is truncated, never overrun: dst must hold max bytes.
  */
-static __always_inline __u16 go_read_string(char *dst, __u32 max, const void *base, __u64 off)
+static __always_inline __u16 go_read_string_at(char *dst, __u32 max, const struct go_string *s)
 {
-	struct go_string s = {};
-	if (!base || bpf_probe_read_user(&s, sizeof(s), (const char *)base + off))
+	if (!s->ptr || s->len <= 0)
 		return 0;
-	if (!s.ptr || s.len <= 0)
-		return 0;
-	__u64 n = (__u64)s.len;
+	__u64 n = (__u64)s->len;
 	if (n > max)
 		n = max;
 	/* bound for the verifier: max is a power of two */
 	n &= (2 * max - 1);
 	if (n == 0 || n > max)
 		return 0;
-	if (bpf_probe_read_user(dst, n, s.ptr))
+	if (bpf_probe_read_user(dst, n, s->ptr))
 		return 0;
 	return (__u16)n;
+}
+
+/* As go_read_string_at, for the string header at base+off. */
+static __always_inline __u16 go_read_string(char *dst, __u32 max, const void *base, __u64 off)
+{
+	struct go_string s = {};
+	if (!base || bpf_probe_read_user(&s, sizeof(s), (const char *)base + off))
+		return 0;
+	return go_read_string_at(dst, max, &s);
 }
 
 #endif /* TB_GO_ABI_H */

@@ -56,6 +56,43 @@ static __always_inline void tb_count_drop(__u32 reason)
 		*n += 1;
 }
 
+/* Kernel-side event counters (not losses), per CPU; indexes are enum tb_counter. */
+enum tb_counter {
+	TB_CNT_LINK_PUBLISHED = 0,   /* client requests offered to a same-host server (tb_conn.h) */
+	TB_CNT_LINK_MATCHED = 1,     /* ... taken by a traced server: a cross-process parent */
+	TB_CNT_LINK_UNMATCHED = 2,   /* ... withdrawn when the client call ended, no traced server took it */
+	TB_CNT_TRACEPARENT_IN = 3,   /* server requests that continued an incoming traceparent */
+	TB_CNT_TRACEPARENT_BAD = 4,  /* incoming traceparent headers that were malformed (ignored) */
+	TB_CNT_HEADERS_UNSCANNED = 5, /* header maps too large to scan in full */
+	TB_COUNTERS = 6,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, TB_COUNTERS);
+} tb_counters SEC(".maps");
+
+static __always_inline void tb_count(__u32 counter)
+{
+	__u64 *n = bpf_map_lookup_elem(&tb_counters, &counter);
+	if (n)
+		*n += 1;
+}
+
+/*
+ * Client span contexts waiting for a server on this host, by connection (tb_conn.h). An entry lives
+ * from a client's request until a server takes it or the client call ends; LRU bounds what calls
+ * that never end can leave behind.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_link_key);
+	__type(value, struct tb_span_context);
+	__uint(max_entries, 16384);
+} tb_conn_links SEC(".maps");
+
 /* Key of per-goroutine state: goroutine pointers are only unique within a process. */
 struct tb_goroutine_key {
 	__u32 pid;

@@ -16,12 +16,42 @@ enum tb_event_kind {
 	TB_EV_HTTP_CLIENT = 2,
 };
 
+/* Where a span's parent came from (struct tb_span_context.origin of the parent). */
+enum tb_origin {
+	TB_ORIGIN_LOCAL = 0,   /* the goroutine's current span, in the same process */
+	TB_ORIGIN_HEADER = 1,  /* a W3C traceparent the request carried */
+	TB_ORIGIN_CONN = 2,    /* a traced client on this host, matched by TCP connection */
+};
+
 /* The W3C span context carried in events. */
 struct tb_span_context {
 	__u8 trace_id[TB_TRACE_ID_SIZE];
 	__u8 span_id[TB_SPAN_ID_SIZE];
 	__u8 flags;   /* W3C trace-flags: bit 0 = sampled */
-	__u8 _pad[7];
+	__u8 origin;  /* enum tb_origin; meaningful in an event's parent */
+	__u8 _pad[6];
+};
+
+/*
+ * A TCP connection as the kernel knows it, from the probed process's side. Addresses are IPv6;
+ * IPv4 ones are IPv4-mapped (::ffff:a.b.c.d). All zero when the probe could not read it.
+ */
+struct tb_conn {
+	__u8 saddr[16];  /* local address */
+	__u8 daddr[16];  /* peer address */
+	__u16 sport;     /* local port */
+	__u16 dport;     /* peer port */
+	__u32 netns;     /* inode number of the socket's network namespace */
+	__u64 inode;     /* the socket's inode number, as in /proc/<pid>/fd: "socket:[inode]" */
+};
+
+/* Key of the same-host link map (tb_conn.h): a connection as its client sees it. */
+struct tb_link_key {
+	__u8 client[16];
+	__u8 server[16];
+	__u16 client_port;
+	__u16 server_port;
+	__u32 netns;  /* 0 unless the server address is a loopback one */
 };
 
 /* Common header: first bytes of every ring-buffer record. */
@@ -47,6 +77,7 @@ struct tb_event_header {
 #define TB_HTTP_FLAG_TLS 1  /* the request arrived over TLS */
 #define TB_HTTP_SCHEME_MAX 8
 #define TB_HTTP_QUERY_MAX 128
+#define TB_TRACESTATE_MAX 256
 
 /* net/http server request, emitted when serverHandler.ServeHTTP returns. */
 struct tb_http_server_event {
@@ -61,13 +92,16 @@ struct tb_http_server_event {
 	__u16 host_len;
 	__u16 flags;        /* TB_HTTP_FLAG_* */
 	__u16 query_len;
-	__u16 _pad[3];
+	__u16 tracestate_len;  /* bytes valid in tracestate[]; 0 when the request carried none */
+	__u16 _pad[2];
+	struct tb_conn conn;
 	char method[TB_HTTP_METHOD_MAX];
 	char path[TB_HTTP_PATH_MAX];
 	char pattern[TB_HTTP_PATTERN_MAX];   /* e.g. "GET /hello/{id}" */
 	char remote_addr[TB_HTTP_ADDR_MAX];  /* Request.RemoteAddr, "ip:port" */
 	char host[TB_HTTP_HOST_MAX];         /* Request.Host, "name[:port]" */
 	char query[TB_HTTP_QUERY_MAX];       /* URL.RawQuery, without "?" */
+	char tracestate[TB_TRACESTATE_MAX];  /* the W3C tracestate header continued with traceparent */
 };
 
 #define TB_HTTP_CLIENT_FLAG_ERROR 1     /* roundTrip returned an error (no response) */
@@ -85,6 +119,7 @@ struct tb_http_client_event {
 	__u16 path_len;
 	__u16 query_len;
 	__u16 flags;        /* TB_HTTP_CLIENT_FLAG_* */
+	struct tb_conn conn;  /* the connection the request went out on (the last one, after retries) */
 	char method[TB_HTTP_METHOD_MAX];
 	char scheme[TB_HTTP_SCHEME_MAX];
 	char host[TB_HTTP_HOST_MAX];     /* URL.Host, "name[:port]" */

@@ -126,6 +126,21 @@ public final class BpfMap {
         return Native.mapNextKey(fd, key, next);
     }
 
+    /**
+     * The number of keys, by walking them: cheap for maps that hold few entries at a time. A walk that
+     * races with deletes may restart at the first key, so it is capped at max_entries.
+     */
+    public long countKeys() {
+        byte[] key = null;
+        byte[] next = new byte[keySize];
+        long n = 0;
+        while (n < maxEntries && nextKey(key, next)) {
+            n++;
+            key = next.clone();
+        }
+        return n;
+    }
+
     /** For u32-keyed maps: the value at index, or null. */
     public byte[] lookup(int index) {
         return lookup(u32(index));

@@ -73,7 +73,23 @@ public final class EventDecoder {
                 Arrays.copyOfRange(d, off + H_SC + SC_TRACE_ID, off + H_SC + SC_TRACE_ID + TRACE_ID_SIZE),
                 Arrays.copyOfRange(d, off + H_SC + SC_SPAN_ID, off + H_SC + SC_SPAN_ID + SPAN_ID_SIZE),
                 d[off + H_SC + SC_FLAGS] & 0xff,
-                Arrays.copyOfRange(d, off + H_PARENT + SC_SPAN_ID, off + H_PARENT + SC_SPAN_ID + SPAN_ID_SIZE));
+                Arrays.copyOfRange(d, off + H_PARENT + SC_SPAN_ID, off + H_PARENT + SC_SPAN_ID + SPAN_ID_SIZE),
+                d[off + H_PARENT + SC_ORIGIN] & 0xff);
+    }
+
+    /** The connection at {@code at}, or null when the probe left it zero (not read). */
+    static TcpConnection connection(byte[] d, int at) {
+        long inode = (long) LONG.get(d, at + CONN_INODE);
+        if (inode == 0) {
+            return null;
+        }
+        return new TcpConnection(
+                Arrays.copyOfRange(d, at + CONN_SADDR, at + CONN_SADDR + 16),
+                Short.toUnsignedInt((short) SHORT.get(d, at + CONN_SPORT)),
+                Arrays.copyOfRange(d, at + CONN_DADDR, at + CONN_DADDR + 16),
+                Short.toUnsignedInt((short) SHORT.get(d, at + CONN_DPORT)),
+                Integer.toUnsignedLong((int) INT.get(d, at + CONN_NETNS)),
+                inode);
     }
 
     private static HttpServerEvent httpServer(byte[] d, int off, EventHeader h) {
@@ -90,7 +106,9 @@ public final class EventDecoder {
                 ascii(d, off + HS_REMOTE_ADDR, u16(d, off + HS_REMOTE_LEN, HTTP_ADDR_MAX)),
                 utf8(d, off + HS_HOST, u16(d, off + HS_HOST_LEN, HTTP_HOST_MAX)),
                 utf8(d, off + HS_QUERY, u16(d, off + HS_QUERY_LEN, HTTP_QUERY_MAX)),
-                (((short) SHORT.get(d, off + HS_FLAGS)) & HTTP_FLAG_TLS) != 0);
+                (((short) SHORT.get(d, off + HS_FLAGS)) & HTTP_FLAG_TLS) != 0,
+                connection(d, off + HS_CONN),
+                ascii(d, off + HS_TRACESTATE, u16(d, off + HS_TRACESTATE_LEN, TRACESTATE_MAX)));
     }
 
     private static HttpClientEvent httpClient(byte[] d, int off, EventHeader h) {
@@ -106,7 +124,8 @@ public final class EventDecoder {
                 utf8(d, off + HC_PATH, u16(d, off + HC_PATH_LEN, HTTP_PATH_MAX)),
                 utf8(d, off + HC_QUERY, u16(d, off + HC_QUERY_LEN, HTTP_QUERY_MAX)),
                 (flags & HTTP_CLIENT_FLAG_ERROR) != 0,
-                (flags & HTTP_CLIENT_FLAG_USERINFO) != 0);
+                (flags & HTTP_CLIENT_FLAG_USERINFO) != 0,
+                connection(d, off + HC_CONN));
     }
 
     /** A length field, clamped to its buffer so a corrupt record cannot read past it. */

@@ -7,6 +7,9 @@ package io.tracebee.decode;
  * @param endNs kernel monotonic clock at function return
  * @param goroutine the runtime.g pointer of the goroutine the call ran on
  * @param target the id of the agent's target whose uprobe produced the event
+ * @param parentOrigin where the parent came from: {@link EventLayout#ORIGIN_LOCAL} (this process),
+ *        {@link EventLayout#ORIGIN_HEADER} (an incoming traceparent) or {@link EventLayout#ORIGIN_CONN}
+ *        (a traced client on this host, matched by TCP connection)
  */
 public record EventHeader(
         int kind,
@@ -19,5 +22,11 @@ public record EventHeader(
         byte[] traceId,
         byte[] spanId,
         int traceFlags,
-        byte[] parentSpanId) {
+        byte[] parentSpanId,
+        int parentOrigin) {
+
+    /** Whether the parent span lives in another process (W3C's "remote" parent). */
+    public boolean parentRemote() {
+        return parentOrigin != EventLayout.ORIGIN_LOCAL;
+    }
 }

@@ -18,7 +18,22 @@ public final class EventLayout {
     public static final int SC_TRACE_ID = 0;
     public static final int SC_SPAN_ID = 16;
     public static final int SC_FLAGS = 24;
+    public static final int SC_ORIGIN = 25;
     public static final int SC_SIZE = 32;
+
+    // enum tb_origin
+    public static final int ORIGIN_LOCAL = 0;
+    public static final int ORIGIN_HEADER = 1;
+    public static final int ORIGIN_CONN = 2;
+
+    // struct tb_conn
+    public static final int CONN_SADDR = 0;
+    public static final int CONN_DADDR = 16;
+    public static final int CONN_SPORT = 32;
+    public static final int CONN_DPORT = 34;
+    public static final int CONN_NETNS = 36;
+    public static final int CONN_INODE = 40;
+    public static final int CONN_SIZE = 48;
 
     // struct tb_event_header
     public static final int H_KIND = 0;
@@ -51,13 +66,17 @@ public final class EventLayout {
     public static final int HS_FLAGS = 126;
     public static final int HTTP_FLAG_TLS = 1;
     public static final int HS_QUERY_LEN = 128;
-    public static final int HS_METHOD = 136;
-    public static final int HS_PATH = 152;
-    public static final int HS_PATTERN = 280;
-    public static final int HS_REMOTE_ADDR = 408;
-    public static final int HS_HOST = 472;
-    public static final int HS_QUERY = 600;
-    public static final int HTTP_SERVER_SIZE = 728;
+    public static final int HS_TRACESTATE_LEN = 130;
+    public static final int HS_CONN = 136;
+    public static final int HS_METHOD = 184;
+    public static final int HS_PATH = 200;
+    public static final int HS_PATTERN = 328;
+    public static final int HS_REMOTE_ADDR = 456;
+    public static final int HS_HOST = 520;
+    public static final int HS_QUERY = 648;
+    public static final int HS_TRACESTATE = 776;
+    public static final int TRACESTATE_MAX = 256;
+    public static final int HTTP_SERVER_SIZE = 1032;
 
     // struct tb_http_client_event
     public static final int HTTP_SCHEME_MAX = 8;
@@ -74,10 +93,11 @@ public final class EventLayout {
     public static final int HC_PATH_LEN = 122;
     public static final int HC_QUERY_LEN = 124;
     public static final int HC_FLAGS = 126;
-    public static final int HC_METHOD = 128;
-    public static final int HC_SCHEME = 144;
-    public static final int HC_HOST = 152;
-    public static final int HC_PATH = 280;
-    public static final int HC_QUERY = 408;
-    public static final int HTTP_CLIENT_SIZE = 536;
+    public static final int HC_CONN = 128;
+    public static final int HC_METHOD = 176;
+    public static final int HC_SCHEME = 192;
+    public static final int HC_HOST = 200;
+    public static final int HC_PATH = 328;
+    public static final int HC_QUERY = 456;
+    public static final int HTTP_CLIENT_SIZE = 584;
 }

@@ -8,6 +8,7 @@ package io.tracebee.decode;
  * @param hadUserInfo the URL carried credentials; they were never copied out of the process
  * @param host URL.Host, "name[:port]"
  * @param query URL.RawQuery, without the "?"
+ * @param connection the TCP connection the request went out on, or null (HTTP/2, or no connection)
  */
 public record HttpClientEvent(
         EventHeader header,
@@ -20,5 +21,6 @@ public record HttpClientEvent(
         String path,
         String query,
         boolean transportError,
-        boolean hadUserInfo) implements TracedEvent {
+        boolean hadUserInfo,
+        TcpConnection connection) implements TracedEvent {
 }

@@ -10,6 +10,8 @@ package io.tracebee.decode;
  * @param pathTruncated whether the path filled the probe's buffer and may be cut short
  * @param query URL.RawQuery, without the "?"
  * @param tls whether the request arrived over TLS
+ * @param connection the request's TCP connection, or null when the probe could not read it (HTTP/2)
+ * @param traceState the incoming W3C tracestate, continued with the incoming traceparent; "" if none
  */
 public record HttpServerEvent(
         EventHeader header,
@@ -23,5 +25,7 @@ public record HttpServerEvent(
         String remoteAddr,
         String host,
         String query,
-        boolean tls) implements TracedEvent {
+        boolean tls,
+        TcpConnection connection,
+        String traceState) implements TracedEvent {
 }

@@ -43,11 +43,14 @@ public final class OtlpEncoder {
         io.opentelemetry.proto.trace.v1.Span.Builder out = io.opentelemetry.proto.trace.v1.Span.newBuilder()
                 .setTraceId(ByteString.copyFrom(span.traceId()))
                 .setSpanId(ByteString.copyFrom(span.spanId()))
-                .setFlags(span.traceFlags() & 0xff)
+                .setFlags(span.otlpFlags())
                 .setName(span.name() == null ? "" : span.name())
                 .setKindValue(span.kind() == null ? 0 : span.kind().otlpNumber())
                 .setStartTimeUnixNano(span.startEpochNanos())
                 .setEndTimeUnixNano(span.endEpochNanos());
+        if (span.traceState() != null && !span.traceState().isEmpty()) {
+            out.setTraceState(span.traceState());
+        }
         if (span.parentSpanId() != null && !span.isRoot()) {
             out.setParentSpanId(ByteString.copyFrom(span.parentSpanId()));
         }

@@ -96,11 +96,11 @@ public final class OtlpJsonEncoder {
         g.writeStartObject();
         writeId(g, "traceId", span.traceId());
         writeId(g, "spanId", span.spanId());
-        writeId(g, "parentSpanId", span.parentSpanId());
-        int flags = span.traceFlags() & 0xff;
-        if (flags != 0) {
-            g.writeNumberField("flags", flags);
+        if (span.traceState() != null && !span.traceState().isEmpty()) {
+            g.writeStringField("traceState", span.traceState());
         }
+        writeId(g, "parentSpanId", span.parentSpanId());
+        g.writeNumberField("flags", span.otlpFlags());
         if (span.name() != null && !span.name().isEmpty()) {
             g.writeStringField("name", span.name());
         }

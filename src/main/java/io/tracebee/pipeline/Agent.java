@@ -202,11 +202,36 @@ public class Agent {
                 .tags("stage", "pipeline", "reason", "stage_failed").register(registry);
         FunctionCounter.builder("tracebee.spans.assembled", spansAssembled, LongAdder::sum)
                 .description("Spans built from kernel events").register(registry);
+        FunctionCounter.builder("tracebee.spans.unsampled", r.correlator(), Correlator::unsampled)
+                .description("Spans not exported because the caller's trace is not sampled (W3C sampled flag 0)")
+                .register(registry);
+        registerContextMetrics(r.maps());
         Gauge.builder("tracebee.targets.attached", r.targets(), TargetService::attachedCount)
                 .description("Targets currently attached").register(registry);
         Gauge.builder("tracebee.ringbuf.pending.bytes", r.source(), RingBufferSource::pendingBytes)
                 .description("Bytes written by the kernel and not yet read").register(registry);
         Gauge.builder("tracebee.ringbuf.size.bytes", r.source(), RingBufferSource::ringSize).register(registry);
+    }
+
+    /** Context propagation: incoming traceparent headers and same-host links by TCP connection. */
+    private void registerContextMetrics(SharedMaps maps) {
+        FunctionCounter.builder("tracebee.context.links", maps, m -> m.counter(SharedMaps.Counter.LINK_MATCHED))
+                .tags("result", "matched")
+                .description("Client requests offered to a server on this host: matched = a traced server took the"
+                        + " client span as parent; unmatched = the call ended with no traced server taking it")
+                .register(registry);
+        FunctionCounter.builder("tracebee.context.links", maps, m -> m.counter(SharedMaps.Counter.LINK_UNMATCHED))
+                .tags("result", "unmatched").register(registry);
+        Gauge.builder("tracebee.context.links.pending", maps, SharedMaps::pendingLinks)
+                .description("Client requests in flight, offered to a same-host server and not yet taken").register(registry);
+        FunctionCounter.builder("tracebee.context.incoming", maps, m -> m.counter(SharedMaps.Counter.TRACEPARENT_IN))
+                .tags("result", "continued")
+                .description("Incoming W3C traceparent headers: continued, or malformed and ignored").register(registry);
+        FunctionCounter.builder("tracebee.context.incoming", maps, m -> m.counter(SharedMaps.Counter.TRACEPARENT_BAD))
+                .tags("result", "malformed").register(registry);
+        FunctionCounter.builder("tracebee.context.headers.unscanned", maps,
+                        m -> m.counter(SharedMaps.Counter.HEADERS_UNSCANNED))
+                .description("Header maps too large to search in full for traceparent").register(registry);
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,15 +80,17 @@ public final class BpfInstrumenter implements Instrumenter {
         List<AutoCloseable> mine = new ArrayList<>();
         int uprobes = 0;
         try {
+            Map<String, Boolean> features = new LinkedHashMap<>();
             for (ProbeSpec.OffsetSpec o : spec.offsets()) {
                 Long value = resolution.offsets().get(o.variable());
                 if (value != null) {
                     object.setRodata(o.variable(), value);
                 }
                 if (o.presenceFlag() != null) {
-                    object.setRodata(o.presenceFlag(), value != null);
+                    features.merge(o.presenceFlag(), value != null, Boolean::logicalAnd);
                 }
             }
+            features.forEach(object::setRodata);
             maps.share(object);
             object.load();
             mine.add(object);

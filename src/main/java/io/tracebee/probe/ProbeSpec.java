@@ -31,7 +31,8 @@ public record ProbeSpec(String library, String object, String module, List<Uprob
      * @param struct the Go type as DWARF names it, e.g. {@code net/http.Request}
      * @param member the field name
      * @param presenceFlag a {@code const volatile bool} set to whether the offset is known; null means the
-     *        offset is required and the probe is skipped without it
+     *        offset is required and the probe is skipped without it. Offsets that serve one feature
+     *        together share a flag: it is set only when all of them are known.
      */
     public record OffsetSpec(String variable, String struct, String member, String presenceFlag) {
         public boolean required() {

@@ -12,6 +12,15 @@ public final class SharedMaps implements AutoCloseable {
     public static final String DROPS = "tb_drops";
     /** The span each goroutine is in, shared so parenting works across probe objects. */
     public static final String CURRENT_SPAN = "tb_current_span";
+    /** Kernel-side counters (enum tb_counter in tb_common.h). */
+    public static final String COUNTERS = "tb_counters";
+    /** Client span contexts offered to same-host servers, by TCP connection (tb_conn.h). */
+    public static final String CONN_LINKS = "tb_conn_links";
+
+    /** Indexes of tb_counters, as enum tb_counter. */
+    public enum Counter {
+        LINK_PUBLISHED, LINK_MATCHED, LINK_UNMATCHED, TRACEPARENT_IN, TRACEPARENT_BAD, HEADERS_UNSCANNED
+    }
     /** Indexes of tb_drops, as enum tb_drop_reason in tb_common.h. */
     public static final int DROP_RINGBUF_FULL = 0;
     public static final int DROP_INFLIGHT_FULL = 1;
@@ -21,11 +30,15 @@ public final class SharedMaps implements AutoCloseable {
 
     private final BpfObject object;
     private final BpfMap drops;
+    private final BpfMap counters;
+    private final BpfMap links;
     private final long wakeupBytes;
 
     private SharedMaps(BpfObject object, long wakeupBytes) {
         this.object = object;
         this.drops = object.map(DROPS);
+        this.counters = object.map(COUNTERS);
+        this.links = object.map(CONN_LINKS);
         this.wakeupBytes = wakeupBytes;
     }
 
@@ -59,6 +72,8 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.reuseMap(RINGBUF, ringBufferFd());
         probeObject.reuseMap(DROPS, drops.fd());
         probeObject.reuseMap(CURRENT_SPAN, object.mapFd(CURRENT_SPAN));
+        probeObject.reuseMap(COUNTERS, counters.fd());
+        probeObject.reuseMap(CONN_LINKS, links.fd());
         probeObject.setRodata(WAKEUP_BYTES, wakeupBytes);
     }
 
@@ -74,6 +89,16 @@ public final class SharedMaps implements AutoCloseable {
     /** Calls the kernel could not track because an in-flight map was full. */
     public long inflightFullDrops() {
         return drops.sumPerCpuLong(DROP_INFLIGHT_FULL, 0);
+    }
+
+    /** A kernel-side counter, summed over CPUs. */
+    public long counter(Counter c) {
+        return counters.sumPerCpuLong(c.ordinal(), 0);
+    }
+
+    /** Client requests currently offered to a same-host server and not yet taken or withdrawn. */
+    public long pendingLinks() {
+        return links.countKeys();
     }
 
     @Override

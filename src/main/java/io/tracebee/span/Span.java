@@ -10,6 +10,8 @@ package io.tracebee.span;
  * @param startEpochNanos wall-clock start, nanoseconds since the Unix epoch
  * @param endEpochNanos wall-clock end, nanoseconds since the Unix epoch
  * @param scope instrumentation scope name (the probe's library, e.g. "net/http")
+ * @param traceState W3C tracestate continued from the caller; "" when none
+ * @param parentRemote whether the parent span belongs to another process (OTLP's is-remote flag)
  */
 public record Span(
         byte[] traceId,
@@ -24,7 +26,30 @@ public record Span(
         StatusCode statusCode,
         String statusMessage,
         Resource resource,
-        String scope) {
+        String scope,
+        String traceState,
+        boolean parentRemote) {
+
+    /** OTLP span flags: bit 8 says whether the parent is remote is known, bit 9 says it is. */
+    public static final int FLAG_HAS_IS_REMOTE = 0x100;
+    public static final int FLAG_IS_REMOTE = 0x200;
+
+    /** A span without trace state whose parent, if any, is in the same process. */
+    public Span(byte[] traceId, byte[] spanId, byte[] parentSpanId, int traceFlags, String name, SpanKind kind,
+            long startEpochNanos, long endEpochNanos, Attributes attributes, StatusCode statusCode,
+            String statusMessage, Resource resource, String scope) {
+        this(traceId, spanId, parentSpanId, traceFlags, name, kind, startEpochNanos, endEpochNanos, attributes,
+                statusCode, statusMessage, resource, scope, "", false);
+    }
+
+    /** The W3C trace flags plus OTLP's is-remote bits, as the span's OTLP {@code flags} field. */
+    public int otlpFlags() {
+        return (traceFlags & 0xff) | FLAG_HAS_IS_REMOTE | (parentRemote ? FLAG_IS_REMOTE : 0);
+    }
+
+    public boolean sampled() {
+        return (traceFlags & 1) != 0;
+    }
 
     public boolean isRoot() {
         for (byte b : parentSpanId) {

@@ -4,6 +4,7 @@ import io.tracebee.correlate.CorrelatedEvent;
 import io.tracebee.decode.EventHeader;
 import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
+import io.tracebee.decode.TcpConnection;
 import io.tracebee.decode.TracedEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +56,19 @@ public final class SpanAssembler {
         if (!route.isEmpty()) {
             a.put("http.route", route);
         }
-        HttpSemconv.HostPort peer = HttpSemconv.HostPort.parse(e.remoteAddr());
-        if (peer != null) {
-            a.put("network.peer.address", peer.host());
-            if (peer.port() != HttpSemconv.HostPort.NO_PORT) {
-                a.put("network.peer.port", peer.port());
+        TcpConnection conn = e.connection();
+        if (conn != null) {
+            a.put("network.peer.address", conn.peerAddress());
+            a.put("network.peer.port", conn.peerPort());
+            a.put("network.local.address", conn.localAddress());
+            a.put("network.local.port", conn.localPort());
+        } else {
+            HttpSemconv.HostPort peer = HttpSemconv.HostPort.parse(e.remoteAddr());
+            if (peer != null) {
+                a.put("network.peer.address", peer.host());
+                if (peer.port() != HttpSemconv.HostPort.NO_PORT) {
+                    a.put("network.peer.port", peer.port());
+                }
             }
         }
         HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.host());
@@ -74,7 +83,8 @@ public final class SpanAssembler {
             name = route.isEmpty() ? "HTTP" : "HTTP " + route;
         }
         boolean error = status >= 500;
-        return span(ce, name, SpanKind.SERVER, a.build(), error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_NET_HTTP);
+        return span(ce, name, SpanKind.SERVER, a.build(), error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_NET_HTTP,
+                e.traceState());
     }
 
     private Span httpClient(CorrelatedEvent ce, HttpClientEvent e) {
@@ -91,6 +101,11 @@ public final class SpanAssembler {
             a.put("server.address", server.host());
             a.put("server.port", server.portOrDefault(scheme.equals("https")));
         }
+        TcpConnection conn = e.connection();
+        if (conn != null) {
+            a.put("network.peer.address", conn.peerAddress());
+            a.put("network.peer.port", conn.peerPort());
+        }
         StatusCode status = StatusCode.UNSET;
         if (e.transportError()) {
             a.put("error.type", "transport_error");
@@ -103,11 +118,12 @@ public final class SpanAssembler {
                 status = StatusCode.ERROR;
             }
         }
-        return span(ce, method.equals("_OTHER") ? "HTTP" : method, SpanKind.CLIENT, a.build(), status, SCOPE_NET_HTTP);
+        return span(ce, method.equals("_OTHER") ? "HTTP" : method, SpanKind.CLIENT, a.build(), status, SCOPE_NET_HTTP,
+                "");
     }
 
     private Span span(CorrelatedEvent ce, String name, SpanKind kind, Attributes attributes, StatusCode status,
-            String scope) {
+            String scope, String traceState) {
         EventHeader h = ce.event().header();
         return new Span(
                 ce.traceId(),
@@ -122,6 +138,8 @@ public final class SpanAssembler {
                 status,
                 "",
                 ce.resource(),
-                scope);
+                scope,
+                traceState,
+                h.parentRemote());
     }
 }

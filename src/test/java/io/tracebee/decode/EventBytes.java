@@ -60,6 +60,43 @@ public final class EventBytes {
         return this;
     }
 
+    /** Where the parent came from: EventLayout.ORIGIN_*. */
+    public EventBytes parentOrigin(int origin) {
+        b.put(H_PARENT + SC_ORIGIN, (byte) origin);
+        return this;
+    }
+
+    /** The server event's connection: 16-byte addresses, ports, netns and socket inode. */
+    public EventBytes serverConn(byte[] local, int localPort, byte[] peer, int peerPort, int netns, long inode) {
+        return conn(HS_CONN, local, localPort, peer, peerPort, netns, inode);
+    }
+
+    public EventBytes clientConn(byte[] local, int localPort, byte[] peer, int peerPort, int netns, long inode) {
+        return conn(HC_CONN, local, localPort, peer, peerPort, netns, inode);
+    }
+
+    private EventBytes conn(int at, byte[] local, int localPort, byte[] peer, int peerPort, int netns, long inode) {
+        b.put(at + CONN_SADDR, local).put(at + CONN_DADDR, peer).putShort(at + CONN_SPORT, (short) localPort)
+                .putShort(at + CONN_DPORT, (short) peerPort).putInt(at + CONN_NETNS, netns).putLong(at + CONN_INODE, inode);
+        return this;
+    }
+
+    /** An IPv4 address as the kernel event carries it: IPv4-mapped IPv6. */
+    public static byte[] v4Mapped(int a, int b, int c, int d) {
+        byte[] r = new byte[16];
+        r[10] = (byte) 0xff;
+        r[11] = (byte) 0xff;
+        r[12] = (byte) a;
+        r[13] = (byte) b;
+        r[14] = (byte) c;
+        r[15] = (byte) d;
+        return r;
+    }
+
+    public EventBytes traceState(String s) {
+        return str(HS_TRACESTATE, HS_TRACESTATE_LEN, TRACESTATE_MAX, s);
+    }
+
     public EventBytes status(int status) {
         b.putShort(HS_STATUS, (short) status);
         return this;

@@ -45,6 +45,41 @@ class EventDecoderTest {
     }
 
     @Test
+    void decodesConnectionTraceStateAndParentOrigin() {
+        byte[] v4local = EventBytes.v4Mapped(127, 0, 0, 1);
+        byte[] v6peer = new byte[16];
+        v6peer[0] = 0x20;
+        v6peer[1] = 0x01;
+        v6peer[2] = 0x0d;
+        v6peer[3] = (byte) 0xb8;
+        v6peer[15] = 7;
+        byte[] rec = EventBytes.httpServer().ids(TRACE, SPAN, 1, SPAN).parentOrigin(EventLayout.ORIGIN_HEADER)
+                .serverConn(v4local, 8080, v6peer, 53422, 0xF0000001, 123456789L).traceState("vendor=abc,x=1").bytes();
+
+        HttpServerEvent h = (HttpServerEvent) new EventDecoder().decodeOne(rec, 0, rec.length);
+
+        assertThat(h.header().parentOrigin()).isEqualTo(EventLayout.ORIGIN_HEADER);
+        assertThat(h.header().parentRemote()).isTrue();
+        assertThat(h.traceState()).isEqualTo("vendor=abc,x=1");
+        TcpConnection c = h.connection();
+        assertThat(c.localAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.localPort()).isEqualTo(8080);
+        assertThat(c.peerAddress()).isEqualTo("2001:db8::7");
+        assertThat(c.peerPort()).isEqualTo(53422);
+        assertThat(c.netns()).isEqualTo(0xF0000001L);
+        assertThat(c.inode()).isEqualTo(123456789L);
+    }
+
+    @Test
+    void aConnectionTheProbeDidNotReadIsNull() {
+        byte[] rec = EventBytes.httpServer().bytes();
+        HttpServerEvent h = (HttpServerEvent) new EventDecoder().decodeOne(rec, 0, rec.length);
+        assertThat(h.connection()).isNull();
+        assertThat(h.header().parentRemote()).isFalse();
+        assertThat(h.traceState()).isEmpty();
+    }
+
+    @Test
     void decodesRecordsAtOffsetsInABatch() {
         byte[] a = EventBytes.httpServer().pid(1, 1).method("GET").path("/a").flags(EventLayout.HTTP_FLAG_TLS).bytes();
         byte[] b = EventBytes.httpServer().pid(2, 2).method("POST").path("/b").bytes();

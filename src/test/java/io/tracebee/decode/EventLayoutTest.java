@@ -20,9 +20,25 @@ class EventLayoutTest {
         assertThat(SC_TRACE_ID).isEqualTo(off("tb_span_context", "trace_id"));
         assertThat(SC_SPAN_ID).isEqualTo(off("tb_span_context", "span_id"));
         assertThat(SC_FLAGS).isEqualTo(off("tb_span_context", "flags"));
+        assertThat(SC_ORIGIN).isEqualTo(off("tb_span_context", "origin"));
+        assertThat(ORIGIN_LOCAL).isEqualTo(EventLayoutNative.constant("TB_ORIGIN_LOCAL"));
+        assertThat(ORIGIN_HEADER).isEqualTo(EventLayoutNative.constant("TB_ORIGIN_HEADER"));
+        assertThat(ORIGIN_CONN).isEqualTo(EventLayoutNative.constant("TB_ORIGIN_CONN"));
         assertThat(SC_SIZE).isEqualTo(EventLayoutNative.sizeOf("tb_span_context"));
         assertThat(TRACE_ID_SIZE).isEqualTo(EventLayoutNative.constant("TB_TRACE_ID_SIZE"));
         assertThat(SPAN_ID_SIZE).isEqualTo(EventLayoutNative.constant("TB_SPAN_ID_SIZE"));
+    }
+
+    @Test
+    void connection() {
+        String c = "tb_conn";
+        assertThat(CONN_SADDR).isEqualTo(off(c, "saddr"));
+        assertThat(CONN_DADDR).isEqualTo(off(c, "daddr"));
+        assertThat(CONN_SPORT).isEqualTo(off(c, "sport"));
+        assertThat(CONN_DPORT).isEqualTo(off(c, "dport"));
+        assertThat(CONN_NETNS).isEqualTo(off(c, "netns"));
+        assertThat(CONN_INODE).isEqualTo(off(c, "inode"));
+        assertThat(CONN_SIZE).isEqualTo(EventLayoutNative.sizeOf(c));
     }
 
     @Test
@@ -61,6 +77,10 @@ class EventLayoutTest {
         assertThat(HS_HOST).isEqualTo(off(e, "host"));
         assertThat(HS_QUERY_LEN).isEqualTo(off(e, "query_len"));
         assertThat(HS_QUERY).isEqualTo(off(e, "query"));
+        assertThat(HS_TRACESTATE_LEN).isEqualTo(off(e, "tracestate_len"));
+        assertThat(HS_TRACESTATE).isEqualTo(off(e, "tracestate"));
+        assertThat(HS_CONN).isEqualTo(off(e, "conn"));
+        assertThat(TRACESTATE_MAX).isEqualTo(EventLayoutNative.constant("TB_TRACESTATE_MAX"));
         assertThat(HTTP_SERVER_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
         assertThat(HTTP_METHOD_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_METHOD_MAX"));
         assertThat(HTTP_PATH_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_PATH_MAX"));
@@ -88,6 +108,7 @@ class EventLayoutTest {
         assertThat(HC_HOST).isEqualTo(off(e, "host"));
         assertThat(HC_PATH).isEqualTo(off(e, "path"));
         assertThat(HC_QUERY).isEqualTo(off(e, "query"));
+        assertThat(HC_CONN).isEqualTo(off(e, "conn"));
         assertThat(HTTP_CLIENT_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
         assertThat(HTTP_SCHEME_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_SCHEME_MAX"));
         assertThat(HTTP_QUERY_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_QUERY_MAX"));

@@ -44,6 +44,13 @@ public final class GoServer implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create("http://" + address + path)).GET());
     }
 
+    /** A GET with extra request headers, e.g. a W3C traceparent. */
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + address + path)).GET();
+        headers.forEach(b::header);
+        return send(b);
+    }
+
     public HttpResponse<String> post(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create("http://" + address + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body)));

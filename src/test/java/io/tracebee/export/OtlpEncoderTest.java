@@ -50,7 +50,7 @@ class OtlpEncoderTest {
         assertThat(Hex.encode(s.getTraceId().toByteArray())).isEqualTo(TestSpans.TRACE_ID);
         assertThat(Hex.encode(s.getSpanId().toByteArray())).isEqualTo("00f067aa0ba902b7");
         assertThat(Hex.encode(s.getParentSpanId().toByteArray())).isEqualTo("53995c3f42cd8ad8");
-        assertThat(s.getFlags()).isEqualTo(1);
+        assertThat(s.getFlags()).as("sampled; parent known to be local").isEqualTo(1 | Span.FLAG_HAS_IS_REMOTE);
         assertThat(s.getKind()).isEqualTo(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(s.getStartTimeUnixNano()).isEqualTo(100);
         assertThat(s.getEndTimeUnixNano()).isEqualTo(250);

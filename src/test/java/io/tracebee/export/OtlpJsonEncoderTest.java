@@ -16,13 +16,14 @@ class OtlpJsonEncoderTest {
 
     /**
      * Produced by the Collector's own marshaler ({@code ptrace.JSONMarshaler}, pdata v1.67.0, the code
-     * behind the file exporter) for the same three spans as {@link #goldenSpans()}.
+     * behind the file exporter) for the same three spans as {@link #goldenSpans()}: flags 769 = sampled
+     * plus OTLP's "parent is remote" bits, 256 = "parent is local (or none)".
      */
     static final String PDATA_GOLDEN =
             "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"strin"
             + "gValue\":\"bookshop\"}},{\"key\":\"process.pid\",\"value\":{\"intValue\":\"4242\"}}]},\"scopeSp"
             + "ans\":[{\"scope\":{\"name\":\"net/http\"},\"spans\":[{\"traceId\":\"4bf92f3577b34da6a3ce929d0e0"
-            + "e4736\",\"spanId\":\"00f067aa0ba902b7\",\"parentSpanId\":\"53995c3f42cd8ad8\",\"flags\":1,\"nam"
+            + "e4736\",\"spanId\":\"00f067aa0ba902b7\",\"traceState\":\"vendor=abc,other=x\",\"parentSpanId\":\"53995c3f42cd8ad8\",\"flags\":769,\"nam"
             + "e\":\"GET /books/{id}\",\"kind\":2,\"startTimeUnixNano\":\"1700000000000000000\",\"endTimeUnixN"
             + "ano\":\"1700000000012300000\",\"attributes\":[{\"key\":\"http.request.method\",\"value\":{\"str"
             + "ingValue\":\"GET\"}},{\"key\":\"http.response.status_code\",\"value\":{\"intValue\":\"500\"}},{"
@@ -33,10 +34,10 @@ class OtlpJsonEncoderTest {
             + "NaN\"}},{\"key\":\"retried\",\"value\":{\"boolValue\":true}},{\"key\":\"weird\",\"value\":{\"st"
             + "ringValue\":\"a\\\"b\\\\c\\nd\\te\\u0001f\u007fg/\u00e9\u20ac\ud83d\ude00\u2028\"}}],\"status\""
             + ":{\"message\":\"boom\",\"code\":2}},{\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"spanId\""
-            + ":\"53995c3f42cd8ad8\",\"name\":\"root\",\"kind\":1,\"startTimeUnixNano\":\"1699999999990000000\""
+            + ":\"53995c3f42cd8ad8\",\"flags\":256,\"name\":\"root\",\"kind\":1,\"startTimeUnixNano\":\"1699999999990000000\""
             + ",\"endTimeUnixNano\":\"1700000000020000000\",\"status\":{}}]}]},{\"resource\":{},\"scopeSpans\""
             + ":[{\"scope\":{},\"spans\":[{\"traceId\":\"01000000000000000000000000000000\",\"spanId\":\"02000"
-            + "00000000000\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"status\":{}}]}]}]}";
+            + "00000000000\",\"flags\":256,\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"status\":{}}]}]}]}";
 
     static List<Span> goldenSpans() {
         Span server = TestSpans.with(
@@ -57,6 +58,11 @@ class OtlpJsonEncoderTest {
                         .put("weird", "a\"b\\c\nd\te\u0001f\u007fg/\u00e9\u20ac\ud83d\ude00\u2028")
                         .build(),
                 StatusCode.ERROR, "boom");
+        // continued from a caller in another process, with its tracestate
+        server = new Span(server.traceId(), server.spanId(), server.parentSpanId(), server.traceFlags(), server.name(),
+                server.kind(), server.startEpochNanos(), server.endEpochNanos(), server.attributes(),
+                server.statusCode(), server.statusMessage(), server.resource(), server.scope(), "vendor=abc,other=x",
+                true);
         Span root = new Span(io.tracebee.span.Hex.decode(TestSpans.TRACE_ID),
                 io.tracebee.span.Hex.decode("53995c3f42cd8ad8"), new byte[8], 0, "root", SpanKind.INTERNAL,
                 1699999999990000000L, 1700000000020000000L, Attributes.empty(), StatusCode.UNSET, null,

@@ -6,14 +6,19 @@ import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.control.Instrumenter.Instrumentation;
 import io.tracebee.control.ProbeState;
 import io.tracebee.decode.EventDecoder;
+import io.tracebee.decode.EventLayout;
 import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
+import io.tracebee.decode.TcpConnection;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.e2e.GoServer;
+import io.tracebee.span.Hex;
 import io.tracebee.probe.nethttp.NetHttpProbes;
 import io.tracebee.ringbuf.RingBufferSource;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,8 +112,23 @@ class NetHttpProbeTest {
             assertThat(client.header().traceId()).isEqualTo(outer.header().traceId());
             assertThat(client.header().parentSpanId()).isEqualTo(outer.header().spanId());
             assertThat(outer.header().parentSpanId()).isEqualTo(new byte[8]);
-            assertThat(inner.header().parentSpanId()).as("cross-process linking is not done in the kernel")
-                    .isEqualTo(new byte[8]);
+            // the inner request came over loopback from a traced client: linked in the kernel by connection
+            assertThat(inner.header().parentSpanId()).as("server span's parent = the client span that sent it")
+                    .isEqualTo(client.header().spanId());
+            assertThat(inner.header().traceId()).isEqualTo(outer.header().traceId());
+            assertThat(inner.header().parentOrigin()).isEqualTo(EventLayout.ORIGIN_CONN);
+            assertThat(outer.header().parentOrigin()).isEqualTo(EventLayout.ORIGIN_LOCAL);
+            TcpConnection out = client.connection();
+            TcpConnection in = inner.connection();
+            assertThat(out).as("client connection read from the socket").isNotNull();
+            assertThat(in).as("server connection read from the socket").isNotNull();
+            assertThat(out.peerPort()).isEqualTo(in.localPort());
+            assertThat(out.localPort()).isEqualTo(in.peerPort());
+            assertThat(out.localAddress()).isEqualTo("127.0.0.1");
+            assertThat(in.peerAddress()).isEqualTo("127.0.0.1");
+            assertThat(out.inode()).as("two sockets, one per end").isNotEqualTo(in.inode());
+            assertThat(out.netns()).isEqualTo(in.netns()).isNotZero();
+            assertThat(maps.counter(SharedMaps.Counter.LINK_MATCHED)).isPositive();
 
             // from a goroutine the handler starts: still the handler's child
             events.clear();
@@ -133,6 +153,77 @@ class NetHttpProbeTest {
             HttpClientEvent refused = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
             assertThat(refused.transportError()).isTrue();
             assertThat(refused.status()).isZero();
+            assertThat(refused.connection()).as("never connected").isNull();
+            assertThat(maps.pendingLinks()).as("every offer was taken or withdrawn").isZero();
+            inst.close();
+        }
+    }
+
+    /**
+     * A request's W3C traceparent is continued: read from http.Header in the kernel, both map layouts
+     * (buckets before go1.24, Swiss tables after), small maps (one group) and large ones (tables of
+     * several groups), sampled flag kept, tracestate carried, malformed values ignored and counted.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"httpserver-go1.23", "httpserver-go1.24", "httpserver-go1.26-stripped"})
+    void incomingTraceparentIsContinued(String fixture) throws Exception {
+        BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, maps, new OffsetResolver(OffsetTable.load()));
+        try (GoServer server = GoServer.start(fixture)) {
+            Instrumentation inst = instrumenter.instrument(Path.of("/proc/" + server.pid() + "/exe"), (int) server.pid(), 5);
+            assertThat(inst.probes()).allSatisfy(p -> assertThat(p.state()).as(p.reason()).isEqualTo("attached"));
+
+            server.get("/hello/small", Map.of(
+                    "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                    "tracestate", "vendor=abc,other=x"));
+            HttpServerEvent small = await("/hello/small");
+            assertThat(Hex.encode(small.header().traceId())).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(Hex.encode(small.header().parentSpanId())).isEqualTo("00f067aa0ba902b7");
+            assertThat(small.header().parentOrigin()).isEqualTo(EventLayout.ORIGIN_HEADER);
+            assertThat(small.header().traceFlags()).isEqualTo(1);
+            assertThat(small.traceState()).isEqualTo("vendor=abc,other=x");
+
+            // 40 more headers: a Swiss map of several groups in a table; 8 buckets before go1.24
+            Map<String, String> many = new HashMap<>();
+            for (int i = 0; i < 40; i++) {
+                many.put("X-Filler-" + i, "value-" + i);
+            }
+            many.put("Traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
+            server.get("/hello/large", many);
+            HttpServerEvent large = await("/hello/large");
+            assertThat(Hex.encode(large.header().traceId())).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+            assertThat(Hex.encode(large.header().parentSpanId())).isEqualTo("b7ad6b7169203331");
+            assertThat(large.header().traceFlags()).as("sampled=0 kept").isZero();
+            assertThat(large.traceState()).isEmpty();
+
+            // the handler's own client call stays in the caller's trace
+            server.get("/call?url=http://" + server.address() + "/hello/x", Map.of(
+                    "traceparent", "00-11111111111111111111111111111111-2222222222222222-01"));
+            HttpServerEvent call = await("/call");
+            HttpClientEvent client = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            assertThat(Hex.encode(client.header().traceId())).isEqualTo("11111111111111111111111111111111");
+            assertThat(client.header().parentSpanId()).isEqualTo(call.header().spanId());
+
+            long bad = maps.counter(SharedMaps.Counter.TRACEPARENT_BAD);
+            for (String malformed : List.of(
+                    "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",  // uppercase
+                    "00-00000000000000000000000000000000-00f067aa0ba902b7-01",  // zero trace id
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",  // zero span id
+                    "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",  // forbidden version
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x", // version 00 with extra
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736")) {                   // short
+                events.clear();
+                server.get("/hello/bad", Map.of("traceparent", malformed));
+                HttpServerEvent e = await("/hello/bad");
+                assertThat(e.header().parentSpanId()).as(malformed).isEqualTo(new byte[8]);
+                assertThat(e.header().parentOrigin()).isEqualTo(EventLayout.ORIGIN_LOCAL);
+                assertThat(Hex.encode(e.header().traceId())).isNotEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            }
+            assertThat(maps.counter(SharedMaps.Counter.TRACEPARENT_BAD) - bad).isEqualTo(6);
+
+            // a later version may carry more fields: read as version 00
+            server.get("/hello/future", Map.of("traceparent",
+                    "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future"));
+            assertThat(Hex.encode(await("/hello/future").header().parentSpanId())).isEqualTo("00f067aa0ba902b7");
             inst.close();
         }
     }

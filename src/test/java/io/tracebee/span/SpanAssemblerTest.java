@@ -40,6 +40,32 @@ class SpanAssemblerTest {
     }
 
     @Test
+    void theSocketGivesPeerAndLocalAddressesAndARemoteParentIsMarked() {
+        byte[] local = new byte[16];
+        local[15] = 1; // ::1
+        byte[] peer = new byte[16];
+        peer[15] = 1;
+        Span s = assemble(EventBytes.httpServer().method("GET").path("/").remote("[::1]:40000").host("localhost:8080")
+                .serverConn(local, 8080, peer, 40000, 1, 99).parentOrigin(EventLayout.ORIGIN_CONN)
+                .traceState("k=v"));
+        assertThat(s.attributes().asMap()).containsEntry("network.peer.address", "::1")
+                .containsEntry("network.peer.port", 40000L)
+                .containsEntry("network.local.address", "::1")
+                .containsEntry("network.local.port", 8080L);
+        assertThat(s.parentRemote()).isTrue();
+        assertThat(s.traceState()).isEqualTo("k=v");
+        assertThat(s.otlpFlags()).isEqualTo(1 | Span.FLAG_HAS_IS_REMOTE | Span.FLAG_IS_REMOTE);
+
+        Span client = assemble(EventBytes.httpClient().client(200, "GET", "http", "localhost:8080", "/", "", 0)
+                .clientConn(EventBytes.v4Mapped(127, 0, 0, 1), 40000, EventBytes.v4Mapped(127, 0, 0, 1),
+                        8080, 1, 98));
+        assertThat(client.attributes().asMap()).containsEntry("network.peer.address", "127.0.0.1")
+                .containsEntry("network.peer.port", 8080L).doesNotContainKey("network.local.address");
+        assertThat(client.parentRemote()).isFalse();
+        assertThat(client.otlpFlags()).isEqualTo(1 | Span.FLAG_HAS_IS_REMOTE);
+    }
+
+    @Test
     void wallClockTimesAreNearNow() {
         long mono = System.nanoTime();
         Span s = assemble(EventBytes.httpServer().method("GET").path("/").times(mono, mono + 1));

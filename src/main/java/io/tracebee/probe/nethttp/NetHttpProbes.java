@@ -6,7 +6,7 @@ import io.tracebee.probe.ProbeSpec.UprobeSpec;
 import io.tracebee.probe.goruntime.GoRuntimeProbes;
 import java.util.List;
 
-/** The net/http probes (pairs with {@code src/main/bpf/http.bpf.c}). */
+/** The net/http probes ({@code src/main/bpf/http_server.bpf.c}, {@code http_client.bpf.c}). */
 public final class NetHttpProbes {
     private NetHttpProbes() {
     }
@@ -29,7 +29,24 @@ public final class NetHttpProbes {
                     new OffsetSpec("off_url_raw_query", "net/url.URL", "RawQuery", null),
                     new OffsetSpec("off_request_pattern", "net/http.Request", "Pattern", "has_request_pattern"),
                     new OffsetSpec("off_request_tls", "net/http.Request", "TLS", "has_request_tls"),
-                    new OffsetSpec("off_response_status", "net/http.response", "status", "has_response_status")));
+                    new OffsetSpec("off_response_status", "net/http.response", "status", "has_response_status"),
+                    new OffsetSpec("off_request_header", "net/http.Request", "Header", null),
+                    // http.Header is a Go map: Swiss tables from go1.24, buckets before (go_headers.h)
+                    new OffsetSpec("off_swiss_dir_ptr", "internal/runtime/maps.Map", "dirPtr", "has_swiss_map"),
+                    new OffsetSpec("off_swiss_dir_len", "internal/runtime/maps.Map", "dirLen", "has_swiss_map"),
+                    new OffsetSpec("off_swiss_table_groups", "internal/runtime/maps.table", "groups", "has_swiss_map"),
+                    new OffsetSpec("off_swiss_groups_data", "internal/runtime/maps.groupsReference", "data", "has_swiss_map"),
+                    new OffsetSpec("off_swiss_groups_mask", "internal/runtime/maps.groupsReference", "lengthMask",
+                            "has_swiss_map"),
+                    new OffsetSpec("off_hmap_b", "runtime.hmap", "B", "has_bucket_map"),
+                    new OffsetSpec("off_hmap_buckets", "runtime.hmap", "buckets", "has_bucket_map"),
+                    new OffsetSpec("off_hmap_oldbuckets", "runtime.hmap", "oldbuckets", "has_bucket_map"),
+                    // from the ResponseWriter to the socket, for same-host links (tb_conn.h)
+                    new OffsetSpec("off_response_conn", "net/http.response", "conn", "has_server_conn"),
+                    new OffsetSpec("off_conn_rwc", "net/http.conn", "rwc", "has_server_conn"),
+                    new OffsetSpec("off_conn_tls_state", "net/http.conn", "tlsState", "has_server_conn"),
+                    tlsConn("has_server_conn"), netConnFd("has_server_conn"), netFdPfd("has_server_conn"),
+                    pollFdSysfd("has_server_conn")));
 
     /** Client calls ({@code src/main/bpf/http_client.bpf.c}): a child of the calling goroutine's span. */
     public static final ProbeSpec CLIENT = new ProbeSpec(
@@ -37,7 +54,8 @@ public final class NetHttpProbes {
             "http_client",
             null,
             List.of(new UprobeSpec("net/http.(*Transport).roundTrip",
-                    "uprobe_transport_round_trip", "uprobe_transport_round_trip_return")),
+                    "uprobe_transport_round_trip", "uprobe_transport_round_trip_return"),
+                    new UprobeSpec("net/http.(*persistConn).roundTrip", "uprobe_persist_conn_round_trip", null)),
             List.of(
                     GoRuntimeProbes.GOID,
                     new OffsetSpec("off_request_method", "net/http.Request", "Method", null),
@@ -49,5 +67,27 @@ public final class NetHttpProbes {
                     new OffsetSpec("off_url_raw_query", "net/url.URL", "RawQuery", null),
                     new OffsetSpec("off_response_status_code", "net/http.Response", "StatusCode", null),
                     new OffsetSpec("off_response_proto_major", "net/http.Response", "ProtoMajor", null),
-                    new OffsetSpec("off_response_proto_minor", "net/http.Response", "ProtoMinor", null)));
+                    new OffsetSpec("off_response_proto_minor", "net/http.Response", "ProtoMinor", null),
+                    new OffsetSpec("off_pconn_conn", "net/http.persistConn", "conn", "has_client_conn"),
+                    new OffsetSpec("off_pconn_tls_state", "net/http.persistConn", "tlsState", "has_client_conn"),
+                    tlsConn("has_client_conn"), netConnFd("has_client_conn"), netFdPfd("has_client_conn"),
+                    pollFdSysfd("has_client_conn")));
+
+    // From a net.Conn's data word to its file descriptor (tb_conn.h), shared by both probes.
+
+    private static OffsetSpec tlsConn(String flag) {
+        return new OffsetSpec("off_tls_conn_conn", "crypto/tls.Conn", "conn", flag);
+    }
+
+    private static OffsetSpec netConnFd(String flag) {
+        return new OffsetSpec("off_net_conn_fd", "net.conn", "fd", flag);
+    }
+
+    private static OffsetSpec netFdPfd(String flag) {
+        return new OffsetSpec("off_netfd_pfd", "net.netFD", "pfd", flag);
+    }
+
+    private static OffsetSpec pollFdSysfd(String flag) {
+        return new OffsetSpec("off_pollfd_sysfd", "internal/poll.FD", "Sysfd", flag);
+    }
 }

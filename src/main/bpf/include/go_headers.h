@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Reading W3C trace context out of a Go http.Header (map[string][]string) without hashing.
+ *
+ * A Go map cannot be looked up from BPF (the hash is seeded per map and AES-based), so we scan it:
+ * header maps are small, the scan stops once both keys are found, and it is bounded. Two layouts:
+ *  - Swiss tables (Go 1.24+, internal/runtime/maps.Map): dirLen == 0 means dirPtr is one group;
+ *    otherwise dirPtr is a directory of *table, each with a power-of-two array of groups. A group is
+ *    a control word (one byte per slot; high bit clear = full) and 8 key/elem slots.
+ *  - Buckets (Go < 1.24, runtime.hmap): 2^B buckets, each 8 tophash bytes (>= 5 = full), 8 keys,
+ *    8 elems and an overflow pointer; during growth, not yet evacuated entries sit in oldbuckets.
+ * Struct offsets come from DWARF or the versioned table like any other; the group and bucket layout
+ * of map[string][]string is fixed by the compiler (16-byte string key, 24-byte slice elem).
+ * net/textproto canonicalises keys, so the names to match are "Traceparent" and "Tracestate".
+ */
+#ifndef TB_GO_HEADERS_H
+#define TB_GO_HEADERS_H
+
+#include "tb_common.h"
+
+#define GO_SLOTS 8
+#define GO_SWISS_SLOT 40                                /* string key + []string elem */
+#define GO_SWISS_GROUP (8 + GO_SLOTS * GO_SWISS_SLOT)   /* control word + slots */
+#define GO_BUCKET_KEYS 8                                /* after tophash [8]uint8 */
+#define GO_BUCKET_ELEMS (GO_BUCKET_KEYS + GO_SLOTS * 16)
+#define GO_BUCKET_OVERFLOW (GO_BUCKET_ELEMS + GO_SLOTS * 24)
+#define GO_BUCKET (GO_BUCKET_OVERFLOW + 8)
+#define GO_MIN_TOPHASH 5
+#define GO_SWISS_EMPTY_BIT 0x80
+
+/* Bounds: beyond these a header map is not scanned further (and counted). */
+#define TB_HDR_MAX_TABLES 16
+#define TB_HDR_MAX_GROUPS 64     /* per table or bucket array: 512 slots */
+#define TB_HDR_MAX_OVERFLOW 4
+
+const volatile __u64 off_request_header = 0;
+/* Swiss tables; has_swiss_map only when all of them are known. */
+const volatile bool has_swiss_map = false;
+const volatile __u64 off_swiss_dir_ptr = 0;
+const volatile __u64 off_swiss_dir_len = 0;
+const volatile __u64 off_swiss_table_groups = 0;
+const volatile __u64 off_swiss_groups_data = 0;
+const volatile __u64 off_swiss_groups_mask = 0;
+/* Buckets; has_bucket_map only when all of them are known. */
+const volatile bool has_bucket_map = false;
+const volatile __u64 off_hmap_b = 0;
+const volatile __u64 off_hmap_buckets = 0;
+const volatile __u64 off_hmap_oldbuckets = 0;
+
+/* The first values of the two headers, as Go strings in the target (not copied yet). */
+struct tb_trace_headers {
+	struct go_string traceparent;
+	struct go_string tracestate;
+};
+
+struct tb_hdr_scan {
+	struct tb_trace_headers *out;
+	void *base;        /* groups or buckets being walked */
+	void *dir;         /* swiss directory */
+	void *last_table;  /* a table spans consecutive directory entries: visit it once */
+	bool swiss;
+	__u32 done;  /* not bool: a callback must visibly return 0 or 1 to the verifier */
+};
+
+/* Whether the string at ptr is exactly name (len bytes, at most 16). */
+static __always_inline bool tb_key_is(const char *ptr, const char *name, __u32 len)
+{
+	char buf[16] = {};
+	if (len > sizeof(buf) || bpf_probe_read_user(buf, len & 15, ptr))
+		return false;
+	for (__u32 i = 0; i < 16; i++) {
+		if (i >= len)
+			break;
+		if (buf[i] != name[i])
+			return false;
+	}
+	return true;
+}
+
+/* Checks the 8 slots of one group or bucket at g for the two keys. */
+static __always_inline void tb_hdr_scan_slots(struct tb_hdr_scan *s, void *g)
+{
+	__u64 ctrl = 0;
+	if (!g || bpf_probe_read_user(&ctrl, sizeof(ctrl), g))
+		return;
+	for (int k = 0; k < GO_SLOTS; k++) {
+		__u8 c = ctrl >> (8 * k);
+		if (s->swiss ? (c & GO_SWISS_EMPTY_BIT) : (c < GO_MIN_TOPHASH))
+			continue;
+		void *key = s->swiss ? g + 8 + k * GO_SWISS_SLOT : g + GO_BUCKET_KEYS + k * 16;
+		void *elem = s->swiss ? key + 16 : g + GO_BUCKET_ELEMS + k * 24;
+		struct go_string ks = {};
+		if (bpf_probe_read_user(&ks, sizeof(ks), key))
+			continue;
+		struct go_string *dst;
+		if (ks.len == 11 && !s->out->traceparent.ptr && tb_key_is(ks.ptr, "Traceparent", 11))
+			dst = &s->out->traceparent;
+		else if (ks.len == 10 && !s->out->tracestate.ptr && tb_key_is(ks.ptr, "Tracestate", 10))
+			dst = &s->out->tracestate;
+		else
+			continue;
+		/* elem is a []string {array, len, cap}: take values[0] */
+		struct { void *array; __s64 len; } values = {};
+		if (bpf_probe_read_user(&values, sizeof(values), elem) || values.len < 1 || !values.array)
+			continue;
+		bpf_probe_read_user(dst, sizeof(*dst), values.array);
+	}
+	s->done = s->out->traceparent.ptr && s->out->tracestate.ptr;
+}
+
+static long tb_hdr_group_cb(__u64 i, void *arg)
+{
+	struct tb_hdr_scan *s = arg;
+	tb_hdr_scan_slots(s, s->base + i * GO_SWISS_GROUP);
+	return s->done != 0;
+}
+
+static long tb_hdr_table_cb(__u64 i, void *arg)
+{
+	struct tb_hdr_scan *s = arg;
+	void *t = (void *)go_read_ptr(s->dir, i * 8);
+	if (!t || t == s->last_table)
+		return 0;
+	s->last_table = t;
+	s->base = (void *)go_read_ptr(t, off_swiss_table_groups + off_swiss_groups_data);
+	__u64 groups = go_read_ptr(t, off_swiss_table_groups + off_swiss_groups_mask) + 1;
+	if (groups > TB_HDR_MAX_GROUPS) {
+		tb_count(TB_CNT_HEADERS_UNSCANNED);
+		groups = TB_HDR_MAX_GROUPS;
+	}
+	bpf_loop(groups, tb_hdr_group_cb, s, 0);
+	return s->done != 0;
+}
+
+static long tb_hdr_bucket_cb(__u64 i, void *arg)
+{
+	struct tb_hdr_scan *s = arg;
+	void *b = s->base + i * GO_BUCKET;
+	for (int depth = 0; depth <= TB_HDR_MAX_OVERFLOW && b && !s->done; depth++) {
+		tb_hdr_scan_slots(s, b);
+		b = (void *)go_read_ptr(b, GO_BUCKET_OVERFLOW);
+	}
+	return s->done != 0;
+}
+
+/* Walks every bucket of a 2^b array (buckets, or oldbuckets with b - 1). */
+static __always_inline void tb_hdr_scan_buckets(struct tb_hdr_scan *s, void *buckets, __u8 b)
+{
+	if (!buckets || s->done)
+		return;
+	__u64 n = 1ULL << (b & 15);
+	if (n > TB_HDR_MAX_GROUPS) {
+		tb_count(TB_CNT_HEADERS_UNSCANNED);
+		n = TB_HDR_MAX_GROUPS;
+	}
+	s->base = buckets;
+	bpf_loop(n, tb_hdr_bucket_cb, s, 0);
+}
+
+/* Finds the first Traceparent and Tracestate values of the header map m (an http.Header). */
+static __always_inline void tb_find_trace_headers(void *m, struct tb_trace_headers *out)
+{
+	__builtin_memset(out, 0, sizeof(*out));
+	if (!m)
+		return;
+	struct tb_hdr_scan s = {.out = out};
+	if (has_swiss_map) {
+		s.swiss = true;
+		void *dir = (void *)go_read_ptr(m, off_swiss_dir_ptr);
+		__u64 dir_len = go_read_ptr(m, off_swiss_dir_len);
+		if (!dir)
+			return;
+		if (dir_len == 0) {
+			tb_hdr_scan_slots(&s, dir);  /* a small map: one group, no tables */
+			return;
+		}
+		if (dir_len > TB_HDR_MAX_TABLES) {
+			tb_count(TB_CNT_HEADERS_UNSCANNED);
+			dir_len = TB_HDR_MAX_TABLES;
+		}
+		s.dir = dir;
+		bpf_loop(dir_len, tb_hdr_table_cb, &s, 0);
+	} else if (has_bucket_map) {
+		__u8 b = 0;
+		bpf_probe_read_user(&b, sizeof(b), m + off_hmap_b);
+		tb_hdr_scan_buckets(&s, (void *)go_read_ptr(m, off_hmap_buckets), b);
+		if (b > 0)
+			tb_hdr_scan_buckets(&s, (void *)go_read_ptr(m, off_hmap_oldbuckets), b - 1);
+	}
+}
+
+static __always_inline int tb_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Decodes n bytes of lowercase hex at src into dst; false on a bad digit or an all-zero id. */
+static __always_inline bool tb_unhex_id(__u8 *dst, const char *src, int n)
+{
+	__u8 any = 0;
+	for (int i = 0; i < n; i++) {
+		int hi = tb_hex(src[2 * i]), lo = tb_hex(src[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		dst[i] = (__u8)(hi << 4 | lo);
+		any |= dst[i];
+	}
+	return any != 0;
+}
+
+#define TB_TRACEPARENT_LEN 55  /* "00-<32 hex>-<16 hex>-<2 hex>" */
+
+/*
+ * Parses a W3C traceparent (version 00, or a later version read as 00 per the spec's forward
+ * compatibility rule) into out, with origin TB_ORIGIN_HEADER. False when it is malformed.
+ */
+static __always_inline bool tb_parse_traceparent(const struct go_string *v, struct tb_span_context *out)
+{
+	char b[TB_TRACEPARENT_LEN + 1] = {};
+	if (!v->ptr || v->len < TB_TRACEPARENT_LEN)
+		return false;
+	__u32 n = v->len > TB_TRACEPARENT_LEN ? TB_TRACEPARENT_LEN + 1 : TB_TRACEPARENT_LEN;
+	if (bpf_probe_read_user(b, n, v->ptr))
+		return false;
+	int v0 = tb_hex(b[0]), v1 = tb_hex(b[1]);
+	if (v0 < 0 || v1 < 0 || (v0 == 15 && v1 == 15))
+		return false;
+	if (v0 == 0 && v1 == 0 && v->len != TB_TRACEPARENT_LEN)
+		return false;
+	if (v->len > TB_TRACEPARENT_LEN && b[TB_TRACEPARENT_LEN] != '-')
+		return false;
+	if (b[2] != '-' || b[35] != '-' || b[52] != '-')
+		return false;
+	if (!tb_unhex_id(out->trace_id, b + 3, TB_TRACE_ID_SIZE) || !tb_unhex_id(out->span_id, b + 36, TB_SPAN_ID_SIZE))
+		return false;
+	int f0 = tb_hex(b[53]), f1 = tb_hex(b[54]);
+	if (f0 < 0 || f1 < 0)
+		return false;
+	out->flags = (__u8)(f0 << 4 | f1);
+	out->origin = TB_ORIGIN_HEADER;
+	return true;
+}
+
+#endif /* TB_GO_HEADERS_H */

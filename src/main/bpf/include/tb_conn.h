@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * TCP connections of Go calls, and same-host context propagation without writing to the target.
+ *
+ * A Go net.Conn leads to its file descriptor (net.TCPConn -> net.netFD -> poll.FD.Sysfd); the kernel's
+ * file table turns that into the socket, whose 4-tuple, network namespace and inode we read with CO-RE
+ * (bpf_probe_read_kernel is allowed under lockdown=integrity; only bpf_probe_write_user is not).
+ *
+ * Linking: when a traced client is about to send a request on a connection it publishes its span
+ * context in tb_conn_links under the connection's 4-tuple (client's view). When a traced server
+ * on this host starts handling a request it looks the tuple up from its own side (reversed) and takes
+ * the entry: the server span becomes the client span's child in the kernel, before the handler runs,
+ * so everything the handler does downstream carries the caller's trace id. HTTP/1.x carries one request
+ * at a time per connection, and the request's bytes cannot reach the server before the client
+ * published, so the entry the server finds is always its own request's.
+ */
+#ifndef TB_CONN_H
+#define TB_CONN_H
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "tb_common.h"
+
+#define TB_AF_INET 2
+#define TB_AF_INET6 10
+#define TB_SOCK_STREAM 1
+#define TB_S_IFMT 00170000
+#define TB_S_IFSOCK 0140000
+
+/* Offsets from a net.Conn's data word to the socket's fd; set by the agent before load. */
+const volatile __u64 off_tls_conn_conn = 0;  /* crypto/tls.Conn.conn (a net.Conn) */
+const volatile __u64 off_net_conn_fd = 0;    /* net.conn.fd, embedded at the start of net.TCPConn */
+const volatile __u64 off_netfd_pfd = 0;      /* net.netFD.pfd */
+const volatile __u64 off_pollfd_sysfd = 0;   /* internal/poll.FD.Sysfd */
+
+/*
+ * The fd behind the data word of a net.Conn interface: a *net.TCPConn, or a *tls.Conn wrapping one.
+ * -1 when unreadable. A conn of another type yields a number that the socket checks below reject
+ * unless it names a TCP socket of the process by chance.
+ */
+static __always_inline __s64 tb_conn_fd(void *conn, bool tls)
+{
+	if (tls)
+		conn = (void *)go_read_ptr(conn, off_tls_conn_conn + 8);
+	void *netfd = (void *)go_read_ptr(conn, off_net_conn_fd);
+	if (!netfd)
+		return -1;
+	return (__s64)go_read_ptr(netfd, off_netfd_pfd + off_pollfd_sysfd);
+}
+
+static __always_inline void tb_v4_mapped(__u8 *dst, __be32 addr)
+{
+	__builtin_memset(dst, 0, 10);
+	dst[10] = 0xff;
+	dst[11] = 0xff;
+	__builtin_memcpy(dst + 12, &addr, 4);
+}
+
+/* Reads the TCP connection behind fd of the current process into c; false if fd is not a TCP socket. */
+static __always_inline bool tb_read_conn(struct tb_conn *c, __s64 fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return false;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	if (bpf_probe_read_kernel(&f, sizeof(f), fds + fd) || !f)
+		return false;
+	struct inode *inode = BPF_CORE_READ(f, f_inode);
+	if ((BPF_CORE_READ(inode, i_mode) & TB_S_IFMT) != TB_S_IFSOCK)
+		return false;
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	if (!sock || BPF_CORE_READ(sock, type) != TB_SOCK_STREAM)
+		return false;
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return false;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family == TB_AF_INET) {
+		tb_v4_mapped(c->saddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
+		tb_v4_mapped(c->daddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+	} else if (family == TB_AF_INET6) {
+		BPF_CORE_READ_INTO(c->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(c->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	} else {
+		return false;
+	}
+	c->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	c->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	c->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	c->inode = BPF_CORE_READ(inode, i_ino);
+	return true;
+}
+
+static __always_inline bool tb_is_loopback(const __u8 *a)
+{
+	bool v4 = a[10] == 0xff && a[11] == 0xff && a[0] == 0 && a[8] == 0;
+	if (v4)
+		return a[12] == 127;
+	for (int i = 0; i < 15; i++)
+		if (a[i])
+			return false;
+	return a[15] == 1;
+}
+
+/*
+ * The link key of a connection seen from its client: (client address, server address). The network
+ * namespace is part of the key only for loopback addresses, which every namespace has; other
+ * addresses are the same on both ends even when client and server sit in different namespaces
+ * joined by a bridge.
+ */
+static __always_inline void tb_link_key(struct tb_link_key *k, const __u8 *client, __u16 client_port,
+					const __u8 *server, __u16 server_port, __u32 netns)
+{
+	__builtin_memcpy(k->client, client, 16);
+	__builtin_memcpy(k->server, server, 16);
+	k->client_port = client_port;
+	k->server_port = server_port;
+	k->netns = tb_is_loopback(server) ? netns : 0;
+}
+
+/* A client about to send a request on c publishes its span for a server on this host to take. */
+static __always_inline void tb_link_publish(const struct tb_conn *c, const struct tb_span_context *sc)
+{
+	struct tb_link_key k;
+	tb_link_key(&k, c->saddr, c->sport, c->daddr, c->dport, c->netns);
+	if (bpf_map_update_elem(&tb_conn_links, &k, sc, BPF_ANY) == 0)
+		tb_count(TB_CNT_LINK_PUBLISHED);
+}
+
+/* The client's call ended: an entry still there was never taken by a traced server. */
+static __always_inline void tb_link_withdraw(const struct tb_conn *c)
+{
+	struct tb_link_key k;
+	tb_link_key(&k, c->saddr, c->sport, c->daddr, c->dport, c->netns);
+	if (bpf_map_delete_elem(&tb_conn_links, &k) == 0)
+		tb_count(TB_CNT_LINK_UNMATCHED);
+}
+
+/* A server took a request on c: the client's span context, if a traced client on this host sent it. */
+static __always_inline bool tb_link_take(const struct tb_conn *c, struct tb_span_context *out)
+{
+	struct tb_link_key k;
+	tb_link_key(&k, c->daddr, c->dport, c->saddr, c->sport, c->netns);
+	struct tb_span_context *sc = bpf_map_lookup_elem(&tb_conn_links, &k);
+	if (!sc)
+		return false;
+	*out = *sc;
+	bpf_map_delete_elem(&tb_conn_links, &k);
+	tb_count(TB_CNT_LINK_MATCHED);
+	return true;
+}
+
+#endif /* TB_CONN_H */
