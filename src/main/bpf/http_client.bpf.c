@@ -2,8 +2,9 @@
 /*
  * net/http client spans.
  *
- * Entry of net/http.(*Transport).roundTrip(req *Request) (*Response, error) starts a span on the
- * calling goroutine (a child of the span the goroutine is in, e.g. the handler's server span);
+ * Entry of net/http.(*Transport).roundTrip(req *Request) (*Response, error) starts a span: a child of
+ * the span the request's context derives from, else of the span the calling goroutine is in (e.g.
+ * the handler's server span);
  * a uprobe on every RET reads the request and the returned response or error and emits one
  * tb_http_client_event. Nothing is written to the target: the URL's credentials are never copied.
  *
@@ -27,6 +28,8 @@ const volatile __u64 off_url_raw_query = 0;
 const volatile __u64 off_response_status_code = 0;
 const volatile __u64 off_response_proto_major = 0;
 const volatile __u64 off_response_proto_minor = 0;
+const volatile __u64 off_request_ctx = 0;  /* net/http.Request.ctx: the span may come from the context chain */
+const volatile bool has_request_ctx = false;
 /* From a persistConn to its socket; has_client_conn only when all are known. */
 const volatile bool has_client_conn = false;
 const volatile __u64 off_pconn_conn = 0;       /* net/http.persistConn.conn (net.Conn) */
@@ -53,7 +56,7 @@ int uprobe_transport_round_trip(struct pt_regs *ctx)
 		return 0;
 
 	struct client_call call = {};
-	tb_call_begin(ctx, &call.call, req);
+	tb_call_begin(ctx, &call.call, req, has_request_ctx ? (void *)go_read_ptr(req, off_request_ctx + 8) : NULL);
 	if (bpf_map_update_elem(&http_client_calls, &key, &call, BPF_ANY))
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 	return 0;

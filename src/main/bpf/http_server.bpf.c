@@ -9,7 +9,8 @@
  *
  * The span's parent, in order: the request's W3C traceparent header (go_headers.h); else a traced
  * client on this host that sent the request on this TCP connection (tb_conn.h); else the span the
- * goroutine is in; else none (a new trace). All decided at entry, so the handler's own calls inherit it.
+ * goroutine is in; else none (a new trace). All decided at entry, so the handler's own calls inherit it:
+ * through the goroutine, the goroutines it starts, and the request's context.Context.
  */
 #include "tb_common.h"
 #include "tb_conn.h"
@@ -28,6 +29,8 @@ const volatile __u64 off_request_pattern = 0;
 const volatile bool has_request_pattern = false;
 const volatile __u64 off_request_tls = 0;
 const volatile bool has_request_tls = false;
+const volatile __u64 off_request_ctx = 0;       /* net/http.Request.ctx (context.Context: its data word is at +8) */
+const volatile bool has_request_ctx = false;
 const volatile __u64 off_url_path = 0;
 const volatile __u64 off_url_raw_query = 0;
 const volatile __u64 off_response_status = 0;
@@ -63,7 +66,7 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 		return 0;
 
 	struct server_call sc = {.rw = GO_ARG3(ctx)};
-	struct tb_goid_key gkey = tb_call_begin(ctx, &sc.call, req);
+	struct tb_goid_key gkey = tb_call_begin(ctx, &sc.call, req, NULL);
 	sc.proto_major = (__u8)go_read_ptr(req, off_request_proto_major);
 
 	struct tb_span_context remote = {};
@@ -98,8 +101,16 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 		return 0;
 	}
-	/* Work the handler does on this goroutine, or on goroutines it starts, is a child of this span. */
+	/*
+	 * Work the handler does on this goroutine, on goroutines it starts, or anywhere with a context
+	 * derived from the request's, is a child of this span.
+	 */
 	bpf_map_update_elem(&tb_current_span, &gkey, &sc.call.sc, BPF_ANY);
+	if (has_request_ctx) {
+		struct tb_ctx_key ck = {.pid = key.pid, .ctx = go_read_ptr(req, off_request_ctx + 8)};
+		if (ck.ctx)
+			bpf_map_update_elem(&tb_ctx_spans, &ck, &sc.call.sc, BPF_ANY);
+	}
 	return 0;
 }
 
@@ -121,6 +132,11 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 		bpf_map_update_elem(&tb_current_span, &gkey, &sc->call.parent, BPF_ANY);
 	else
 		bpf_map_delete_elem(&tb_current_span, &gkey);
+
+	if (has_request_ctx) {
+		struct tb_ctx_key ck = {.pid = key.pid, .ctx = go_read_ptr(sc->call.arg, off_request_ctx + 8)};
+		bpf_map_delete_elem(&tb_ctx_spans, &ck);
+	}
 
 	struct tb_http_server_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
 	if (!e) {

@@ -42,6 +42,13 @@ struct {
  */
 const volatile __u64 tb_wakeup_bytes = 64 * 1024;
 
+/*
+ * Whether programs may call bpf_probe_read_kernel (lockdown=confidentiality withdraws it). Set by the
+ * agent before load from a load test; when false the code that reads sockets is dead and the verifier
+ * never sees the helper call.
+ */
+const volatile bool tb_kernel_reads = true;
+
 /* Commits a reserved record, waking the reader only when enough data waits. */
 static __always_inline void tb_submit(void *record)
 {
@@ -135,6 +142,50 @@ struct {
 	__uint(max_entries, 65536);
 } tb_current_span SEC(".maps");
 
+/*
+ * Spans by the context.Context their call carries: a server registers its request's context, and a
+ * call whose context derives from it (context.WithValue/WithCancel/WithTimeout... wrap their parent)
+ * finds that span by walking up the chain, whichever goroutine it runs on (worker pools). Nothing is
+ * written to the target: the map is keyed by the context's address.
+ */
+struct tb_ctx_key {
+	__u32 pid;
+	__u32 _pad;
+	__u64 ctx;  /* data word of a context.Context interface */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_ctx_key);
+	__type(value, struct tb_span_context);
+	__uint(max_entries, 65536);
+} tb_ctx_spans SEC(".maps");
+
+/* How many contexts up the chain a lookup climbs. */
+#define TB_CTX_DEPTH 8
+
+/*
+ * The span registered for ctx or the nearest context it derives from. The standard library's
+ * contexts (valueCtx, cancelCtx, timerCtx, withoutCancelCtx, afterFuncCtx) embed their parent
+ * Context as the first field, so the parent's data word is at offset 8. A context type laid out
+ * otherwise yields pointers that match nothing: the walk ends without a span, never a wrong one
+ * unless an unrelated value happens to equal a registered context's address.
+ */
+static __always_inline bool tb_ctx_span(__u32 pid, void *ctx, struct tb_span_context *out)
+{
+	struct tb_ctx_key k = {.pid = pid};
+	for (int i = 0; i < TB_CTX_DEPTH && ctx; i++) {
+		k.ctx = (__u64)ctx;
+		struct tb_span_context *sc = bpf_map_lookup_elem(&tb_ctx_spans, &k);
+		if (sc) {
+			*out = *sc;
+			return true;
+		}
+		ctx = (void *)go_read_ptr(ctx, 8);
+	}
+	return false;
+}
+
 static __always_inline void tb_random_bytes(__u8 *dst, int n)
 {
 	for (int i = 0; i < n; i += 4) {
@@ -159,15 +210,21 @@ static __always_inline bool tb_has_span(const struct tb_span_context *sc)
 }
 
 /*
- * Starts a span on a goroutine: a child of the goroutine's current span if it has one (same trace,
- * parent = that span), else a new root. *parent is zeroed for a root.
+ * Starts a span: a child of the span its context.Context derives from (goctx, may be NULL), else of
+ * the goroutine's current span, else a new root (*parent zeroed).
  */
-static __always_inline void tb_start_span(const struct tb_goid_key *key, struct tb_span_context *sc,
+static __always_inline void tb_start_span(const struct tb_goid_key *key, void *goctx, struct tb_span_context *sc,
 					  struct tb_span_context *parent)
 {
-	struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, key);
+	struct tb_span_context from_ctx;
+	const struct tb_span_context *cur;
+	if (goctx && tb_ctx_span(key->pid, goctx, &from_ctx))
+		cur = &from_ctx;
+	else
+		cur = bpf_map_lookup_elem(&tb_current_span, key);
 	if (cur) {
 		*parent = *cur;
+		parent->origin = TB_ORIGIN_LOCAL;
 		__builtin_memcpy(sc->trace_id, cur->trace_id, TB_TRACE_ID_SIZE);
 		tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
 		sc->flags = cur->flags;
@@ -207,13 +264,16 @@ static __always_inline bool tb_call_restarted(void *calls, const struct tb_gorou
 	return prev && prev->arg == arg;
 }
 
-/* Begins a call: its start time, and a span that is a child of the goroutine's current span. */
-static __always_inline struct tb_goid_key tb_call_begin(struct pt_regs *ctx, struct tb_call *c, void *arg)
+/*
+ * Begins a call: its start time, and a span that is a child of the span its context.Context derives
+ * from (goctx: the data word of the call's context, or NULL), else of the goroutine's current span.
+ */
+static __always_inline struct tb_goid_key tb_call_begin(struct pt_regs *ctx, struct tb_call *c, void *arg, void *goctx)
 {
 	struct tb_goid_key gkey = tb_current_goid(ctx);
 	c->start_ns = bpf_ktime_get_ns();
 	c->arg = arg;
-	tb_start_span(&gkey, &c->sc, &c->parent);
+	tb_start_span(&gkey, goctx, &c->sc, &c->parent);
 	return gkey;
 }
 

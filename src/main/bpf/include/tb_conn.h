@@ -59,6 +59,8 @@ static __always_inline void tb_v4_mapped(__u8 *dst, __be32 addr)
 /* Reads the TCP connection behind fd of the current process into c; false if fd is not a TCP socket. */
 static __always_inline bool tb_read_conn(struct tb_conn *c, __s64 fd)
 {
+	if (!tb_kernel_reads)
+		return false;
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))

@@ -14,6 +14,9 @@
 //	                     its status code (502 with the error when the call fails)
 //	GET  /callasync?url=U  the same call made from a goroutine the handler starts and waits for
 //	GET  /relay/{id}     GETs /hello/{id} on this same server (keep-alive client), answers its status
+//	GET  /pool?url=U     hands (ctx, U) to a worker goroutine started before serving (not a descendant
+//	                     of the handler); the worker GETs U with a request carrying a context derived
+//	                     from the handler's (context.WithTimeout), and answers its status
 //	anything else        ServeMux's 404 (or 405 for a known path with another method)
 package main
 
@@ -32,6 +35,30 @@ import (
 	"syscall"
 	"time"
 )
+
+// poolJob is one call for the worker started in main: a context derived from a handler's request.
+type poolJob struct {
+	ctx    context.Context
+	url    string
+	status chan int
+}
+
+var poolJobs = make(chan poolJob)
+
+func poolWorker() {
+	for job := range poolJobs {
+		code := http.StatusBadGateway
+		req, err := http.NewRequestWithContext(job.ctx, http.MethodGet, job.url, nil)
+		if err == nil {
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				code = resp.StatusCode
+			}
+		}
+		job.status <- code
+	}
+}
 
 func newMux() *http.ServeMux {
 	mux := http.NewServeMux()
@@ -93,6 +120,15 @@ func newMux() *http.ServeMux {
 		resp.Body.Close()
 		w.WriteHeader(resp.StatusCode)
 	})
+	mux.HandleFunc("GET /pool", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+		defer cancel()
+		job := poolJob{ctx: ctx, url: r.URL.Query().Get("url"), status: make(chan int, 1)}
+		poolJobs <- job
+		code := <-job.status
+		w.WriteHeader(code)
+		fmt.Fprintf(w, "called from the pool: %d\n", code)
+	})
 	mux.HandleFunc("/any/{rest...}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "any "+r.PathValue("rest"))
@@ -110,6 +146,8 @@ func main() {
 	}
 	// Exactly one line on stdout; os.Stdout is unbuffered, so it is flushed at once.
 	fmt.Fprintf(os.Stdout, "listening on %s\n", ln.Addr().String())
+
+	go poolWorker()
 
 	srv := &http.Server{
 		Handler:           newMux(),

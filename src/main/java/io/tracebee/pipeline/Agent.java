@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.tracebee.bpf.BpfSupport;
 import io.tracebee.bpf.MonotonicClock;
-import io.tracebee.bpf.WriteCapability;
+import io.tracebee.bpf.HelperCapability;
 import io.tracebee.config.Settings;
 import io.tracebee.control.ProcessResources;
 import io.tracebee.control.TargetService;
@@ -148,10 +148,13 @@ public class Agent {
 
             running = new Running(maps, source, pipelineThread, processor, targets, decoder, correlator);
             registerMetrics(running);
-            WriteCapability.Result writes = WriteCapability.detect();
-            LOG.infof("tracebee started: exporters %s, ring buffer %d KiB; writing target memory %s",
+            HelperCapability.Result writes = HelperCapability.WRITE_USER.detect();
+            HelperCapability.Result reads = HelperCapability.READ_KERNEL.detect();
+            LOG.infof("tracebee started: exporters %s, ring buffer %d KiB; writing target memory %s; reading sockets"
+                            + " for same-host links %s",
                     exporters.stream().map(SpanExporter::name).toList(), ringBytes / 1024,
-                    writes.allowed() ? "allowed (not used)" : "refused: " + writes.reason());
+                    writes.allowed() ? "allowed (not used)" : "refused: " + writes.reason(),
+                    reads.allowed() ? "allowed" : "refused (links and socket addresses off): " + reads.reason());
             return running;
         } catch (RuntimeException e) {
             if (source != null) {

@@ -2,6 +2,7 @@ package io.tracebee.probe;
 
 import io.tracebee.bpf.BpfMap;
 import io.tracebee.bpf.BpfObject;
+import io.tracebee.bpf.HelperCapability;
 
 /**
  * The ring buffer and drop counters shared by every probe object ({@code src/main/bpf/maps.bpf.c}).
@@ -12,6 +13,8 @@ public final class SharedMaps implements AutoCloseable {
     public static final String DROPS = "tb_drops";
     /** The span each goroutine is in, shared so parenting works across probe objects. */
     public static final String CURRENT_SPAN = "tb_current_span";
+    /** Spans by the context.Context of their call, for lookups up the context chain. */
+    public static final String CTX_SPANS = "tb_ctx_spans";
     /** Kernel-side counters (enum tb_counter in tb_common.h). */
     public static final String COUNTERS = "tb_counters";
     /** Client span contexts offered to same-host servers, by TCP connection (tb_conn.h). */
@@ -27,12 +30,15 @@ public final class SharedMaps implements AutoCloseable {
 
     /** The {@code const volatile} every probe object reads to decide when a submit wakes the reader. */
     public static final String WAKEUP_BYTES = "tb_wakeup_bytes";
+    /** The {@code const volatile} that lets probes read kernel memory (a connection's socket). */
+    public static final String KERNEL_READS = "tb_kernel_reads";
 
     private final BpfObject object;
     private final BpfMap drops;
     private final BpfMap counters;
     private final BpfMap links;
     private final long wakeupBytes;
+    private volatile boolean kernelReads = HelperCapability.READ_KERNEL.detect().allowed();
 
     private SharedMaps(BpfObject object, long wakeupBytes) {
         this.object = object;
@@ -72,9 +78,28 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.reuseMap(RINGBUF, ringBufferFd());
         probeObject.reuseMap(DROPS, drops.fd());
         probeObject.reuseMap(CURRENT_SPAN, object.mapFd(CURRENT_SPAN));
+        probeObject.reuseMap(CTX_SPANS, object.mapFd(CTX_SPANS));
         probeObject.reuseMap(COUNTERS, counters.fd());
         probeObject.reuseMap(CONN_LINKS, links.fd());
         probeObject.setRodata(WAKEUP_BYTES, wakeupBytes);
+        probeObject.setRodata(KERNEL_READS, kernelReads);
+    }
+
+    /**
+     * Whether probes may read kernel memory; without it (lockdown=confidentiality) spans carry no
+     * socket addresses and same-host links by connection are off, everything else works.
+     */
+    public boolean kernelReads() {
+        return kernelReads;
+    }
+
+    /**
+     * Loads later probe objects as if the kernel refused kernel reads (what lockdown=confidentiality
+     * does), to exercise that path on kernels that allow them.
+     */
+    public SharedMaps withoutKernelReads() {
+        kernelReads = false;
+        return this;
     }
 
     public int ringBufferFd() {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -148,6 +149,23 @@ class NetHttpProbeTest {
             assertThat(again.header().traceId()).isNotEqualTo(asyncOuter.header().traceId());
             assertThat(againClient.header().parentSpanId()).isEqualTo(again.header().spanId());
 
+            // a worker goroutine that predates the request, handed a context derived from the request's
+            events.clear();
+            server.get("/pool?url=http://" + server.address() + "/hello/pooled");
+            HttpServerEvent pool = await("/pool");
+            HttpClientEvent pooled = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            assertThat(pooled.path()).isEqualTo("/hello/pooled");
+            assertThat(pooled.header().goroutine()).isNotEqualTo(pool.header().goroutine());
+            assertThat(pooled.header().traceId()).as("found up the context chain").isEqualTo(pool.header().traceId());
+            assertThat(pooled.header().parentSpanId()).isEqualTo(pool.header().spanId());
+            // the same worker with the next request's context: that request's child, not the previous one's
+            events.clear();
+            server.get("/pool?url=http://" + server.address() + "/hello/pooled-again");
+            HttpServerEvent poolAgain = await("/pool");
+            HttpClientEvent pooledAgain = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            assertThat(pooledAgain.header().parentSpanId()).isEqualTo(poolAgain.header().spanId());
+            assertThat(pooledAgain.header().traceId()).isNotEqualTo(pool.header().traceId());
+
             events.clear();
             server.get("/call?url=http://127.0.0.1:1/refused");
             HttpClientEvent refused = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
@@ -155,6 +173,26 @@ class NetHttpProbeTest {
             assertThat(refused.status()).isZero();
             assertThat(refused.connection()).as("never connected").isNull();
             assertThat(maps.pendingLinks()).as("every offer was taken or withdrawn").isZero();
+            inst.close();
+        }
+    }
+
+    /** Without kernel reads (lockdown=confidentiality) the probes still load and trace; only socket data is missing. */
+    @Test
+    void withoutKernelReadsSpansLackOnlyTheConnection() throws Exception {
+        BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, maps.withoutKernelReads(),
+                new OffsetResolver(OffsetTable.load()));
+        try (GoServer server = GoServer.start("httpserver-go1.26")) {
+            Instrumentation inst = instrumenter.instrument(Path.of("/proc/" + server.pid() + "/exe"), (int) server.pid(), 5);
+            assertThat(inst.probes()).allSatisfy(p -> assertThat(p.state()).as(p.reason()).isEqualTo("attached"));
+            server.get("/call?url=http://" + server.address() + "/hello/no-reads");
+            HttpServerEvent outer = await("/call");
+            HttpServerEvent inner = await("/hello/no-reads");
+            HttpClientEvent client = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            assertThat(client.header().parentSpanId()).isEqualTo(outer.header().spanId());
+            assertThat(outer.connection()).isNull();
+            assertThat(client.connection()).isNull();
+            assertThat(inner.header().parentSpanId()).as("no same-host link without the socket").isEqualTo(new byte[8]);
             inst.close();
         }
     }

@@ -31,6 +31,7 @@ public final class NetHttpProbes {
                     new OffsetSpec("off_request_tls", "net/http.Request", "TLS", "has_request_tls"),
                     new OffsetSpec("off_response_status", "net/http.response", "status", "has_response_status"),
                     new OffsetSpec("off_request_header", "net/http.Request", "Header", null),
+                    requestCtx(),
                     // http.Header is a Go map: Swiss tables from go1.24, buckets before (go_headers.h)
                     new OffsetSpec("off_swiss_dir_ptr", "internal/runtime/maps.Map", "dirPtr", "has_swiss_map"),
                     new OffsetSpec("off_swiss_dir_len", "internal/runtime/maps.Map", "dirLen", "has_swiss_map"),
@@ -68,10 +69,16 @@ public final class NetHttpProbes {
                     new OffsetSpec("off_response_status_code", "net/http.Response", "StatusCode", null),
                     new OffsetSpec("off_response_proto_major", "net/http.Response", "ProtoMajor", null),
                     new OffsetSpec("off_response_proto_minor", "net/http.Response", "ProtoMinor", null),
+                    requestCtx(),
                     new OffsetSpec("off_pconn_conn", "net/http.persistConn", "conn", "has_client_conn"),
                     new OffsetSpec("off_pconn_tls_state", "net/http.persistConn", "tlsState", "has_client_conn"),
                     tlsConn("has_client_conn"), netConnFd("has_client_conn"), netFdPfd("has_client_conn"),
                     pollFdSysfd("has_client_conn")));
+
+    /** Request.ctx: servers register their span under it, clients find it up the context chain. */
+    private static OffsetSpec requestCtx() {
+        return new OffsetSpec("off_request_ctx", "net/http.Request", "ctx", "has_request_ctx");
+    }
 
     // From a net.Conn's data word to its file descriptor (tb_conn.h), shared by both probes.
 

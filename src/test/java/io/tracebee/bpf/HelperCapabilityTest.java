@@ -7,14 +7,14 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-class WriteCapabilityTest {
+class HelperCapabilityTest {
 
     /** This machine's kernel runs lockdown=integrity: the helper must be refused, by the verifier, by name. */
     @Test
     void kernelRefusesProbeWriteUser() {
         BpfTestSupport.assumeBpf();
 
-        WriteCapability.Result r = WriteCapability.detect();
+        HelperCapability.Result r = HelperCapability.WRITE_USER.detect();
 
         assertThat(r.allowed()).as(r.reason()).isFalse();
         assertThat(r.reason())
@@ -22,7 +22,30 @@ class WriteCapabilityTest {
                 .contains("cannot use helper bpf_probe_write_user")
                 .contains("lockdown")
                 .doesNotContain("BPF unusable");
-        assertThat(WriteCapability.detect()).isSameAs(r);
+        assertThat(HelperCapability.WRITE_USER.detect()).isSameAs(r);
+    }
+
+    /** lockdown=integrity still lets programs read kernel memory (sockets of traced connections). */
+    @Test
+    void kernelAllowsProbeReadKernel() {
+        BpfTestSupport.assumeBpf();
+
+        HelperCapability.Result r = HelperCapability.READ_KERNEL.detect();
+
+        assertThat(r.allowed()).as(r.reason()).isTrue();
+        assertThat(r.reason()).startsWith("bpf_probe_read_kernel accepted by the kernel");
+    }
+
+    @Test
+    void aRefusedKernelReadNamesConfidentialityLockdown() {
+        BpfException e = new BpfException("load bpf object 'probe_read_kernel'", Errno.EINVAL, "Invalid argument",
+                "6: (85) call bpf_probe_read_kernel#113\nprogram of this type cannot use helper bpf_probe_read_kernel#113\n");
+
+        HelperCapability.Result r = HelperCapability.READ_KERNEL.classify(e, Optional.of("confidentiality"), false);
+
+        assertThat(r.allowed()).isFalse();
+        assertThat(r.reason()).contains("kernel lockdown (confidentiality) or Secure Boot forbids reading kernel memory")
+                .endsWith("; kernel lockdown is 'confidentiality'");
     }
 
     /** Control: uprobe programs of the same license reading user memory (a GPL-only helper too) load fine here. */
@@ -47,7 +70,7 @@ class WriteCapabilityTest {
                         + "processed 7 insns (limit 1000000) max_states_per_insn 0\n"
                         + "-- END PROG LOAD LOG --\n");
 
-        WriteCapability.Result r = WriteCapability.classify(e, Optional.empty(), true);
+        HelperCapability.Result r = HelperCapability.WRITE_USER.classify(e, Optional.empty(), true);
 
         assertThat(r.allowed()).isFalse();
         assertThat(r.reason()).startsWith("BPF unusable: load bpf object 'probe_write' failed: Invalid argument")
@@ -59,7 +82,7 @@ class WriteCapabilityTest {
         BpfException e = new BpfException("load bpf object 'probe_write'", Errno.EINVAL, "Invalid argument",
                 "6: (85) call bpf_probe_write_user#36\nprogram of this type cannot use helper bpf_probe_write_user#36\n");
 
-        WriteCapability.Result r = WriteCapability.classify(e, Optional.of("none"), false);
+        HelperCapability.Result r = HelperCapability.WRITE_USER.classify(e, Optional.of("none"), false);
 
         assertThat(r.allowed()).isFalse();
         assertThat(r.lockdown()).contains("none");
@@ -72,7 +95,7 @@ class WriteCapabilityTest {
     void permissionDeniedWithoutLogIsAPermissionRefusal() {
         BpfException e = new BpfException("load bpf object 'probe_write'", Errno.EPERM, "Operation not permitted");
 
-        WriteCapability.Result r = WriteCapability.classify(e, Optional.empty(), true);
+        HelperCapability.Result r = HelperCapability.WRITE_USER.classify(e, Optional.empty(), true);
 
         assertThat(r.allowed()).isFalse();
         assertThat(r.reason()).startsWith("bpf_probe_write_user refused by the kernel (EPERM): not permitted");
