@@ -157,9 +157,10 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 metrics() { curl -s -H 'Accept: text/plain' "http://127.0.0.1:$AGENT_PORT/q/metrics"; }
 
-# "<entry_cnt> <entry_ns> <ret_cnt> <ret_ns>" of the agent's net/http programs (found through its fds)
+# "<entry_cnt> <entry_ns> <ret_cnt> <ret_ns> <other_cnt> <other_ns>": the agent's net/http server
+# programs, and all its other programs together (goroutine ancestry, client), found through its fds
 bpf_stats() {
-	local ids id line ec=0 en=0 rc=0 rn=0
+	local ids id line ec=0 en=0 rc=0 rn=0 oc=0 on=0
 	ids=$(grep -h '^prog_id:' /proc/"$AGENT_PID"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -u)
 	for id in $ids; do
 		line=$(bpftool prog show id "$id" 2>/dev/null | head -1)
@@ -169,9 +170,10 @@ bpf_stats() {
 		case $line in
 		*" name uprobe_server_handler_serve_http_return "*) rc=$cnt rn=$ns ;;
 		*" name uprobe_server_handler_serve_http "*) ec=$cnt en=$ns ;;
+		*) oc=$((oc + ${cnt:-0})) on=$((on + ${ns:-0})) ;;
 		esac
 	done
-	echo "$ec $en $rc $rn"
+	echo "$ec $en $rc $rn $oc $on"
 }
 
 start_agent() {
@@ -285,10 +287,10 @@ def bpf_delta(r, i):
     b = [int(x) for x in r["bpf1"].split(",")]
     cnt, ns = b[i] - a[i], b[i + 1] - a[i + 1]
     return ns / cnt if cnt else float("nan")
-def hits_per_req(r):
+def hits_per_req(r, idx=(0, 2)):
     a = [int(x) for x in r["bpf0"].split(",")]
     b = [int(x) for x in r["bpf1"].split(",")]
-    return ((b[0] - a[0]) + (b[2] - a[2])) / int(r["requests"])
+    return sum(b[i] - a[i] for i in idx if i < len(a)) / int(r["requests"])
 def lost(r):
     a, b = (float(x) for x in r["lost"].split(","))
     return b - a
@@ -340,7 +342,8 @@ for label, mode, fn, nd in rows:
 for label, mode, fn, nd in [
     ("agent CPU per request (us)", "c1", agent_cpu_us, 1),
     ("agent CPU per request, c32 (us)", "c32", agent_cpu_us, 1),
-    ("uprobe hits per request", "c1", hits_per_req, 2),
+    ("server uprobe hits per request", "c1", hits_per_req, 2),
+    ("other uprobe hits per request", "c1", lambda r: hits_per_req(r, (4,)), 2),
     ("BPF entry prog per hit (ns)", "c1", lambda r: bpf_delta(r, 0), 0),
     ("BPF RET prog per hit (ns)", "c1", lambda r: bpf_delta(r, 2), 0),
     ("BPF entry prog per hit, c32 (ns)", "c32", lambda r: bpf_delta(r, 0), 0),
@@ -354,9 +357,12 @@ loads = [float(r["load"]) for r in runs]
 added = med["c1 mean latency (us)"][1] - med["c1 mean latency (us)"][0]
 added_wall = med["c1 wall time per request (us)"][1] - med["c1 wall time per request (us)"][0]
 n_rps, a_rps = med["c32 throughput (req/s)"]
+traps = stat(col(1, "c1", lambda r: hits_per_req(r, (0, 2, 4))))[0]
 print()
-print(f"   added per request (c1 mean latency): {added:.1f} us = {added / (2 * trap_us):.2f} x the two bare traps "
-      f"(2 x {trap_us:.2f} us); by wall time per request: {added_wall:.1f} us = {added_wall / (2 * trap_us):.2f} x")
+print(f"   added per request (c1 mean latency): {added:.1f} us = {added / (2 * trap_us):.2f} x the server probe's two bare "
+      f"traps (2 x {trap_us:.2f} us); by wall time per request: {added_wall:.1f} us = {added_wall / (2 * trap_us):.2f} x")
+print(f"   against all {traps:.2f} traps per request (every program of the agent): "
+      f"{added / (traps * trap_us):.2f} x")
 print(f"   throughput loss at saturation (c32): {100 * (n_rps - a_rps) / n_rps:.1f} %")
 print(f"   agent events lost during measured runs: {lost_total:.0f}; wrk errors: {err_total}; "
       f"1-min load after runs {min(loads):.2f}-{max(loads):.2f}")

@@ -39,10 +39,6 @@ public final class HelperCapability {
         this.needsSysAdmin = needsSysAdmin;
     }
 
-    public String helper() {
-        return helper;
-    }
-
     /**
      * Outcome of {@link #detect()}.
      *

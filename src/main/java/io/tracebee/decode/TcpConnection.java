@@ -1,7 +1,9 @@
 package io.tracebee.decode;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * A TCP connection as the kernel knew it when the probe read the socket, from the probed process's
@@ -28,7 +30,7 @@ public record TcpConnection(byte[] local, int localPort, byte[] peer, int peerPo
             // getByAddress returns an Inet4Address for IPv4-mapped addresses
             InetAddress addr = InetAddress.getByAddress(a);
             String s = addr.getHostAddress();
-            return addr instanceof java.net.Inet6Address ? compress(s) : s;
+            return addr instanceof Inet6Address ? compress(s) : s;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("address of " + a.length + " bytes", e);
         }
@@ -57,8 +59,8 @@ public record TcpConnection(byte[] local, int localPort, byte[] peer, int peerPo
         if (bestStart < 0) {
             return full;
         }
-        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLen, groups.length));
+        String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLen, groups.length));
         return head + "::" + tail;
     }
 }
