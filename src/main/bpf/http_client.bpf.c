@@ -11,9 +11,13 @@
  * Entry of net/http.(*persistConn).roundTrip, called by roundTrip on the same goroutine once it has an
  * HTTP/1.x connection, reads that connection's socket and publishes the span for a server on this host
  * (tb_conn.h). A retry on a fresh connection calls it again: the earlier offer is withdrawn.
+ * There too, unless the request already carries one, it offers a traceparent header line that the
+ * sk_msg program (http_inject.bpf.c) writes into the request as it leaves: the callee continues the
+ * trace wherever it runs, in whatever language. Plain HTTP/1.x only (TLS leaves as ciphertext).
  */
 #include "tb_common.h"
 #include "tb_conn.h"
+#include "go_headers.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -55,6 +59,13 @@ int uprobe_transport_round_trip(struct pt_regs *ctx)
 	if (tb_call_restarted(&http_client_calls, &key, req))
 		return 0;
 
+	if (tb_inject_enabled) {
+		/* this process's connections from now on go under the sk_msg program (http_inject.bpf.c) */
+		__u32 tgid = key.pid;
+		__u8 one = 1;
+		if (!bpf_map_lookup_elem(&tb_inject_tgids, &tgid))
+			bpf_map_update_elem(&tb_inject_tgids, &tgid, &one, BPF_ANY);
+	}
 	struct client_call call = {};
 	tb_call_begin(ctx, &call.call, req, has_request_ctx ? (void *)go_read_ptr(req, off_request_ctx + 8) : NULL);
 	if (bpf_map_update_elem(&http_client_calls, &key, &call, BPF_ANY))
@@ -76,12 +87,29 @@ int uprobe_persist_conn_round_trip(struct pt_regs *ctx)
 	struct tb_conn conn = {};
 	if (!tb_read_conn(&conn, tb_conn_fd((void *)go_read_ptr(pc, off_pconn_conn + 8), tls)))
 		return 0;
-	if (call->conn.inode && call->conn.inode != conn.inode)
+	if (call->conn.inode && call->conn.inode != conn.inode) {
 		tb_link_withdraw(&call->conn);
+		tb_inject_withdraw(&call->conn);
+	}
 	call->conn = conn;
 	struct tb_span_context offer = call->call.sc;
 	offer.origin = TB_ORIGIN_CONN;
 	tb_link_publish(&conn, &offer);
+
+	if (tls)
+		return 0;
+	if (!tb_inject_enabled) {
+		tb_count(TB_CNT_INJECT_REFUSED);
+		return 0;
+	}
+	/* Decided here, from Go's header map: a scan of the outgoing bytes cannot see headers that a
+	 * later write carries. */
+	struct tb_trace_headers th;
+	tb_find_trace_headers((void *)go_read_ptr(call->call.arg, off_request_header), &th);
+	if (th.traceparent.ptr)
+		tb_count(TB_CNT_INJECT_EXISTING);
+	else
+		tb_inject_offer(&conn, &call->call.sc);
 	return 0;
 }
 
@@ -93,8 +121,10 @@ int uprobe_transport_round_trip_return(struct pt_regs *ctx)
 	if (!cc)
 		return 0;
 	struct tb_call *call = &cc->call;
-	if (cc->conn.inode)
+	if (cc->conn.inode) {
 		tb_link_withdraw(&cc->conn);
+		tb_inject_withdraw(&cc->conn);
+	}
 
 	struct tb_http_client_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
 	if (!e) {

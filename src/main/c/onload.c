@@ -32,6 +32,8 @@ static const JNINativeMethod methods[] = {
 	M(attachUprobe0, "(JLjava/lang/String;JIJZ)J"),
 	M(linkFd0, "(J)I"),
 	M(linkDestroy0, "(J)I"),
+	M(attachCgroup0, "(JLjava/lang/String;)J"),
+	M(progAttach0, "(III)I"),
 
 	M(mapInfo0, "(I[I)I"),
 	M(mapLookup0, "(I[B[B)I"),

@@ -43,6 +43,8 @@ jlong JNICALL tb_attachUprobe0(JNIEnv *env, jclass clazz, jlong prog, jstring pa
 			       jint pid, jlong cookie, jboolean retprobe);
 jint JNICALL tb_linkFd0(JNIEnv *env, jclass clazz, jlong link);
 jint JNICALL tb_linkDestroy0(JNIEnv *env, jclass clazz, jlong link);
+jlong JNICALL tb_attachCgroup0(JNIEnv *env, jclass clazz, jlong prog, jstring path);
+jint JNICALL tb_progAttach0(JNIEnv *env, jclass clazz, jint progFd, jint targetFd, jint type);
 
 /* map.c */
 jint JNICALL tb_mapInfo0(JNIEnv *env, jclass clazz, jint fd, jintArray out);

@@ -71,7 +71,11 @@ enum tb_counter {
 	TB_CNT_TRACEPARENT_IN = 3,   /* server requests that continued an incoming traceparent */
 	TB_CNT_TRACEPARENT_BAD = 4,  /* incoming traceparent headers that were malformed (ignored) */
 	TB_CNT_HEADERS_UNSCANNED = 5, /* header maps too large to scan in full */
-	TB_COUNTERS = 6,
+	TB_CNT_INJECT_DONE = 6,      /* traceparent headers written into outgoing requests (sk_msg) */
+	TB_CNT_INJECT_EXISTING = 7,  /* outgoing requests that already carried one (left alone) */
+	TB_CNT_INJECT_FAILED = 8,    /* offered but not written: connection not tracked, not a request start */
+	TB_CNT_INJECT_REFUSED = 9,   /* HTTP/1.x requests sent without one because injection is unavailable */
+	TB_COUNTERS = 10,
 };
 
 struct {
@@ -141,6 +145,44 @@ struct {
 	__type(value, struct tb_span_context);
 	__uint(max_entries, 65536);
 } tb_current_span SEC(".maps");
+
+/*
+ * Outgoing W3C traceparent injection without writing target memory (http_inject.bpf.c): a client
+ * probe offers a preformatted header line for its request's connection; an sk_msg program inserts it
+ * after the request line when the request's first bytes go out. Off unless the agent could attach the
+ * sock_ops and sk_msg programs (tb_inject_enabled).
+ */
+const volatile bool tb_inject_enabled = false;
+
+#define TB_TP_LINE_LEN 70  /* "traceparent: 00-<32 hex>-<16 hex>-<2 hex>\r\n" */
+
+/* A connection from its client's side; addresses as in struct tb_conn. */
+struct tb_inject_key {
+	__u8 local[16];
+	__u8 remote[16];
+	__u16 local_port;
+	__u16 remote_port;
+	__u32 _pad;
+};
+
+struct tb_inject_line {
+	char line[TB_TP_LINE_LEN + 2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_inject_key);
+	__type(value, struct tb_inject_line);
+	__uint(max_entries, 16384);
+} tb_inject SEC(".maps");
+
+/* Processes whose new TCP connections the sock_ops program puts under the sk_msg program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, __u32);
+	__type(value, __u8);
+	__uint(max_entries, 4096);
+} tb_inject_tgids SEC(".maps");
 
 /*
  * Spans by the context.Context their call carries: a server registers its request's context, and a

@@ -154,4 +154,51 @@ static __always_inline bool tb_link_take(const struct tb_conn *c, struct tb_span
 	return true;
 }
 
+static __always_inline void tb_inject_key_of(struct tb_inject_key *k, const struct tb_conn *c)
+{
+	__builtin_memcpy(k->local, c->saddr, 16);
+	__builtin_memcpy(k->remote, c->daddr, 16);
+	k->local_port = c->sport;
+	k->remote_port = c->dport;
+	k->_pad = 0;
+}
+
+static __always_inline char tb_hex_digit(__u8 v)
+{
+	return v < 10 ? '0' + v : 'a' + v - 10;
+}
+
+/* Offers "traceparent: 00-<trace>-<span>-<flags>" for the next request sent on connection c. */
+static __always_inline void tb_inject_offer(const struct tb_conn *c, const struct tb_span_context *sc)
+{
+	struct tb_inject_key k;
+	struct tb_inject_line v = {};
+	tb_inject_key_of(&k, c);
+	__builtin_memcpy(v.line, "traceparent: 00-", 16);
+	for (int i = 0; i < TB_TRACE_ID_SIZE; i++) {
+		v.line[16 + 2 * i] = tb_hex_digit(sc->trace_id[i] >> 4);
+		v.line[17 + 2 * i] = tb_hex_digit(sc->trace_id[i] & 15);
+	}
+	v.line[48] = '-';
+	for (int i = 0; i < TB_SPAN_ID_SIZE; i++) {
+		v.line[49 + 2 * i] = tb_hex_digit(sc->span_id[i] >> 4);
+		v.line[50 + 2 * i] = tb_hex_digit(sc->span_id[i] & 15);
+	}
+	v.line[65] = '-';
+	v.line[66] = tb_hex_digit(sc->flags >> 4);
+	v.line[67] = tb_hex_digit(sc->flags & 15);
+	v.line[68] = '\r';
+	v.line[69] = '\n';
+	bpf_map_update_elem(&tb_inject, &k, &v, BPF_ANY);
+}
+
+/* The call ended: an offer still there was never written (counted). */
+static __always_inline void tb_inject_withdraw(const struct tb_conn *c)
+{
+	struct tb_inject_key k;
+	tb_inject_key_of(&k, c);
+	if (bpf_map_delete_elem(&tb_inject, &k) == 0)
+		tb_count(TB_CNT_INJECT_FAILED);
+}
+
 #endif /* TB_CONN_H */

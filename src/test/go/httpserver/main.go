@@ -14,6 +14,9 @@
 //	                     its status code (502 with the error when the call fails)
 //	GET  /callasync?url=U  the same call made from a goroutine the handler starts and waits for
 //	GET  /relay/{id}     GETs /hello/{id} on this same server (keep-alive client), answers its status
+//	GET  /fetch?url=U    calls U and answers with its body; &traceparent=X sets that header on the
+//	                     call, &pad=N adds an N-byte X-Pad header, &size=N makes it a POST of N bytes
+//	ANY  /inspect        "tp=<Traceparent values, comma-joined>;len=<body length>;sha=<sha256 hex>"
 //	GET  /pool?url=U     hands (ctx, U) to a worker goroutine started before serving (not a descendant
 //	                     of the handler); the worker GETs U with a request carrying a context derived
 //	                     from the handler's (context.WithTimeout), and answers its status
@@ -22,6 +25,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,6 +36,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -128,6 +133,37 @@ func newMux() *http.ServeMux {
 		code := <-job.status
 		w.WriteHeader(code)
 		fmt.Fprintf(w, "called from the pool: %d\n", code)
+	})
+	mux.HandleFunc("GET /fetch", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		method, body := http.MethodGet, io.Reader(nil)
+		if n, _ := strconv.Atoi(q.Get("size")); n > 0 {
+			method, body = http.MethodPost, strings.NewReader(strings.Repeat("a", n))
+		}
+		req, err := http.NewRequestWithContext(r.Context(), method, q.Get("url"), body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if tp := q.Get("traceparent"); tp != "" {
+			req.Header.Set("Traceparent", tp)
+		}
+		if n, _ := strconv.Atoi(q.Get("pad")); n > 0 {
+			req.Header.Set("X-Pad", strings.Repeat("p", n))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	})
+	mux.HandleFunc("/inspect", func(w http.ResponseWriter, r *http.Request) {
+		h := sha256.New()
+		n, _ := io.Copy(h, r.Body)
+		fmt.Fprintf(w, "tp=%s;len=%d;sha=%x", strings.Join(r.Header.Values("Traceparent"), ","), n, h.Sum(nil))
 	})
 	mux.HandleFunc("/any/{rest...}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

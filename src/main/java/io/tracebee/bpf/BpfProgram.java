@@ -56,6 +56,33 @@ public final class BpfProgram {
         }
     }
 
+    /** {@code BPF_CGROUP_SOCK_OPS} and {@code BPF_SK_MSG_VERDICT} of enum bpf_attach_type. */
+    public static final int ATTACH_CGROUP_SOCK_OPS = 3;
+    public static final int ATTACH_SK_MSG_VERDICT = 7;
+
+    /**
+     * Attaches this cgroup program (e.g. sock_ops) to a cgroup-v2 directory as a bpf_link; closing the
+     * result detaches it, and so does the agent's death (a legacy attachment would outlive it).
+     */
+    public AutoCloseable attachCgroup(Path cgroupDir) {
+        synchronized (object) {
+            object.requireLoaded("attach program '" + name + "'");
+            java.util.concurrent.atomic.AtomicLong link = new java.util.concurrent.atomic.AtomicLong(
+                    Native.attachCgroup(handle, name, cgroupDir.toAbsolutePath().toString()));
+            return () -> {
+                long h = link.getAndSet(0);
+                if (h != 0) {
+                    Native.linkDestroy(h);
+                }
+            };
+        }
+    }
+
+    /** Attaches this program to a map (e.g. an sk_msg verdict to a sockhash); it stays as long as the map. */
+    public void attachToMap(BpfMap map, int attachType) {
+        Native.progAttach(name, fd(), map.fd(), attachType);
+    }
+
     /** Runs the program once per repetition without an event (BPF_PROG_TEST_RUN); data is the packet for XDP/tc. */
     public TestRunResult testRun(byte[] data, byte[] context, int repeat) {
         long[] r = Native.progTestRun(fd(), data, context, repeat);

@@ -57,6 +57,8 @@ public final class Native {
     private static native long attachUprobe0(long prog, String path, long offset, int pid, long cookie, boolean retprobe);
     private static native int linkFd0(long link);
     private static native int linkDestroy0(long link);
+    private static native long attachCgroup0(long prog, String cgroupPath);
+    private static native int progAttach0(int progFd, int targetFd, int attachType);
 
     private static native int mapInfo0(int fd, int[] out);
     private static native int mapLookup0(int fd, byte[] key, byte[] value);
@@ -226,6 +228,17 @@ public final class Native {
         String op = "attach " + (retprobe ? "uretprobe" : "uprobe") + " '" + programName + "' to " + binary
                 + "+0x" + Long.toHexString(offset) + (pid < 0 ? "" : " pid " + pid);
         return captured(op, () -> attachUprobe0(prog, binary, offset, pid, cookie, retprobe));
+    }
+
+    /** Link handle of a cgroup program (sock_ops, ...) attached to the cgroup-v2 directory at path. */
+    public static long attachCgroup(long prog, String programName, String cgroupPath) {
+        return captured("attach '" + programName + "' to cgroup " + cgroupPath, () -> attachCgroup0(prog, cgroupPath));
+    }
+
+    /** Attaches a program to a map or other fd target (bpf_prog_attach), e.g. an sk_msg verdict to a sockhash. */
+    public static void progAttach(String programName, int progFd, int targetFd, int attachType) {
+        capturedInt("attach '" + programName + "' to fd " + targetFd + " (attach type " + attachType + ")",
+                () -> progAttach0(progFd, targetFd, attachType));
     }
 
     public static int linkFd(long link) {

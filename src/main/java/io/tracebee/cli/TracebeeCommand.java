@@ -47,6 +47,8 @@ import picocli.CommandLine.Option;
             "  OTEL_BSP_SCHEDULE_DELAY      export batching delay in milliseconds (default 1000)",
             "  OTEL_BSP_MAX_QUEUE_SIZE      spans queued per exporter before dropping (default 2048)",
             "  TRACEBEE_RING_BUFFER_BYTES   kernel ring-buffer size, a power of two (default 8388608)",
+            "  TRACEBEE_HTTP_INJECT         on (default) or off: write traceparent into outgoing HTTP/1.x",
+            "                               requests of traced clients (sk_msg; their memory is not written)",
             "  QUARKUS_HTTP_PORT            control-plane port (default 8686)",
             "  QUARKUS_HTTP_HOST            control-plane address (default 127.0.0.1)",
             "",

@@ -17,6 +17,7 @@ import io.tracebee.export.Exporters;
 import io.tracebee.export.FanOutSpanProcessor;
 import io.tracebee.export.SpanExporter;
 import io.tracebee.probe.BpfInstrumenter;
+import io.tracebee.probe.HeaderInjection;
 import io.tracebee.probe.OffsetResolver;
 import io.tracebee.probe.OffsetTable;
 import io.tracebee.probe.SharedMaps;
@@ -111,6 +112,8 @@ public class Agent {
         int ringBytes = settings.getInt("TRACEBEE_RING_BUFFER_BYTES", DEFAULT_RING_BUFFER_BYTES);
         int pollMillis = settings.getInt("TRACEBEE_RING_BUFFER_POLL_MS", 50);
         SharedMaps maps = SharedMaps.create(ringBytes);
+        String inject = settings.get("TRACEBEE_HTTP_INJECT", "on");
+        String injection = inject.equals("off") ? "off (TRACEBEE_HTTP_INJECT=off)" : HeaderInjection.start(maps).description();
         FanOutSpanProcessor processor = null;
         RingBufferSource source = null;
         ExecutorService pipelineThread = null;
@@ -151,10 +154,11 @@ public class Agent {
             HelperCapability.Result writes = HelperCapability.WRITE_USER.detect();
             HelperCapability.Result reads = HelperCapability.READ_KERNEL.detect();
             LOG.infof("tracebee started: exporters %s, ring buffer %d KiB; writing target memory %s; reading sockets"
-                            + " for same-host links %s",
+                            + " for same-host links %s; outgoing traceparent headers %s",
                     exporters.stream().map(SpanExporter::name).toList(), ringBytes / 1024,
                     writes.allowed() ? "allowed (not used)" : "refused: " + writes.reason(),
-                    reads.allowed() ? "allowed" : "refused (links and socket addresses off): " + reads.reason());
+                    reads.allowed() ? "allowed" : "refused (links and socket addresses off): " + reads.reason(),
+                    injection);
             return running;
         } catch (RuntimeException e) {
             if (source != null) {
@@ -232,6 +236,14 @@ public class Agent {
                 .description("Incoming W3C traceparent headers: continued, or malformed and ignored").register(registry);
         FunctionCounter.builder("tracebee.context.incoming", maps, m -> m.counter(SharedMaps.Counter.TRACEPARENT_BAD))
                 .tags("result", "malformed").register(registry);
+        for (var r : java.util.Map.of("done", SharedMaps.Counter.INJECT_DONE, "existing", SharedMaps.Counter.INJECT_EXISTING,
+                "failed", SharedMaps.Counter.INJECT_FAILED, "refused", SharedMaps.Counter.INJECT_REFUSED).entrySet()) {
+            FunctionCounter.builder("tracebee.context.injections", maps, m -> m.counter(r.getValue()))
+                    .tags("result", r.getKey())
+                    .description("Outgoing HTTP/1.x requests: traceparent written (done), already set by the application"
+                            + " (existing), offered but not written (failed), sent without because injection is off (refused)")
+                    .register(registry);
+        }
         FunctionCounter.builder("tracebee.context.headers.unscanned", maps,
                         m -> m.counter(SharedMaps.Counter.HEADERS_UNSCANNED))
                 .description("Header maps too large to search in full for traceparent").register(registry);

@@ -22,7 +22,8 @@ public final class SharedMaps implements AutoCloseable {
 
     /** Indexes of tb_counters, as enum tb_counter. */
     public enum Counter {
-        LINK_PUBLISHED, LINK_MATCHED, LINK_UNMATCHED, TRACEPARENT_IN, TRACEPARENT_BAD, HEADERS_UNSCANNED
+        LINK_PUBLISHED, LINK_MATCHED, LINK_UNMATCHED, TRACEPARENT_IN, TRACEPARENT_BAD, HEADERS_UNSCANNED,
+        INJECT_DONE, INJECT_EXISTING, INJECT_FAILED, INJECT_REFUSED
     }
     /** Indexes of tb_drops, as enum tb_drop_reason in tb_common.h. */
     public static final int DROP_RINGBUF_FULL = 0;
@@ -32,6 +33,11 @@ public final class SharedMaps implements AutoCloseable {
     public static final String WAKEUP_BYTES = "tb_wakeup_bytes";
     /** The {@code const volatile} that lets probes read kernel memory (a connection's socket). */
     public static final String KERNEL_READS = "tb_kernel_reads";
+    /** The {@code const volatile} that makes client probes offer traceparent lines (HeaderInjection). */
+    public static final String INJECT_ENABLED = "tb_inject_enabled";
+    /** Offered header lines and the processes whose connections the sk_msg program watches. */
+    public static final String INJECT = "tb_inject";
+    public static final String INJECT_TGIDS = "tb_inject_tgids";
 
     private final BpfObject object;
     private final BpfMap drops;
@@ -39,6 +45,7 @@ public final class SharedMaps implements AutoCloseable {
     private final BpfMap links;
     private final long wakeupBytes;
     private volatile boolean kernelReads = HelperCapability.READ_KERNEL.detect().allowed();
+    private volatile HeaderInjection injection;
 
     private SharedMaps(BpfObject object, long wakeupBytes) {
         this.object = object;
@@ -80,9 +87,17 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.reuseMap(CURRENT_SPAN, object.mapFd(CURRENT_SPAN));
         probeObject.reuseMap(CTX_SPANS, object.mapFd(CTX_SPANS));
         probeObject.reuseMap(COUNTERS, counters.fd());
+        probeObject.reuseMap(INJECT, object.mapFd(INJECT));
+        probeObject.reuseMap(INJECT_TGIDS, object.mapFd(INJECT_TGIDS));
         probeObject.reuseMap(CONN_LINKS, links.fd());
         probeObject.setRodata(WAKEUP_BYTES, wakeupBytes);
         probeObject.setRodata(KERNEL_READS, kernelReads);
+        probeObject.setRodata(INJECT_ENABLED, injection != null);
+    }
+
+    /** Probe objects loaded from now on offer traceparent lines to this injection; closed with the maps. */
+    void injection(HeaderInjection injection) {
+        this.injection = injection;
     }
 
     /**
@@ -128,6 +143,11 @@ public final class SharedMaps implements AutoCloseable {
 
     @Override
     public void close() {
+        HeaderInjection i = injection;
+        injection = null;
+        if (i != null) {
+            i.close();
+        }
         object.close();
     }
 }

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Two Go services, A (go1.26) calls B (go1.23), both attached to one agent, on this lockdown kernel
  * (no writes to either process): B's server span is a child of A's client span, which is a child of
- * A's server span, one trace per incoming request. Then an incoming W3C traceparent is continued
- * through A into B, and sampled=0 is respected across both processes.
+ * A's server span, one trace per incoming request. B learns its parent twice over — from the
+ * traceparent the sk_msg program writes into A's requests, and from the same-host link by TCP
+ * connection — and both must agree. Then an incoming W3C traceparent is continued through A into B,
+ * and sampled=0 is respected across both processes.
  */
 class CrossProcessIT {
     private static final int SEQUENTIAL = 40;
@@ -102,6 +104,7 @@ class CrossProcessIT {
             assertThat(hop.aServer.flags() & 1).isEqualTo(1);
             assertThat(hop.aClient.parentRemote()).isFalse();
             assertThat(hop.b.parentRemote()).as("B's parent is in process A").isTrue();
+            assertThat(hop.b.traceId()).isEqualTo(trace);
 
             hops(collector, "marker", 1);
             assertThat(collector.spans()).noneMatch(s -> s.traceId().equals("0af7651916cd43dd8448eb211c80319c"));
@@ -109,7 +112,10 @@ class CrossProcessIT {
                     || String.valueOf(s.attributes().get("url.full")).contains("unsampled"));
             String metrics = agent.metrics();
             assertThat(NoCollectorIT.metric(metrics, "tracebee_spans_unsampled_total")).isEqualTo(3);
-            assertThat(NoCollectorIT.metric(metrics, "tracebee_context_incoming_total{result=\"continued\",}")).isEqualTo(2);
+            // A continued 2 incoming headers; B continued all 3 requests from A, whose traceparent the
+            // sk_msg program wrote into them (flags 00 for the unsampled one)
+            assertThat(NoCollectorIT.metric(metrics, "tracebee_context_incoming_total{result=\"continued\",}")).isEqualTo(5);
+            assertThat(NoCollectorIT.metric(metrics, "tracebee_context_injections_total{result=\"done\",}")).isEqualTo(3);
         }
     }
 

@@ -177,6 +177,47 @@ class NetHttpProbeTest {
         }
     }
 
+    /**
+     * Under lockdown, outgoing requests still carry the client span as W3C traceparent: written by the
+     * sk_msg program into the bytes on the wire, not into the process. The callee here is an untraced
+     * server that reports what it received. Large headers and bodies arrive intact; a traceparent the
+     * application set itself is left alone.
+     */
+    @Test
+    void outgoingRequestsCarryTheClientSpanAsTraceparent() throws Exception {
+        HeaderInjection.Status injection = HeaderInjection.start(maps);
+        assertThat(injection.on()).as(injection.description()).isTrue();
+        BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, maps, new OffsetResolver(OffsetTable.load()));
+        try (GoServer a = GoServer.start("httpserver-go1.26"); GoServer b = GoServer.start("httpserver-go1.23")) {
+            Instrumentation inst = instrumenter.instrument(Path.of("/proc/" + a.pid() + "/exe"), (int) a.pid(), 5);
+            assertThat(inst.probes()).allSatisfy(p -> assertThat(p.state()).as(p.reason()).isEqualTo("attached"));
+            String inspect = "/fetch?url=http://" + b.address() + "/inspect";
+
+            for (int i = 0; i < 20; i++) { // keep-alive: one connection, many requests
+                events.clear();
+                String body = a.get(inspect).body();
+                HttpClientEvent client = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+                assertThat(body).startsWith("tp=00-" + Hex.encode(client.header().traceId()) + "-"
+                        + Hex.encode(client.header().spanId()) + "-01;len=0;");
+            }
+            assertThat(maps.counter(SharedMaps.Counter.INJECT_DONE)).isEqualTo(20);
+
+            events.clear();
+            String big = a.get(inspect + "&pad=10000&size=1048576").body();
+            HttpClientEvent bigClient = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            String sha = Hex.encode(java.security.MessageDigest.getInstance("SHA-256").digest("a".repeat(1 << 20).getBytes()));
+            assertThat(big).isEqualTo("tp=00-" + Hex.encode(bigClient.header().traceId()) + "-"
+                    + Hex.encode(bigClient.header().spanId()) + "-01;len=1048576;sha=" + sha);
+
+            String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+            assertThat(a.get(inspect + "&traceparent=" + own).body()).startsWith("tp=" + own + ";");
+            assertThat(maps.counter(SharedMaps.Counter.INJECT_EXISTING)).isEqualTo(1);
+            assertThat(maps.counter(SharedMaps.Counter.INJECT_DONE)).isEqualTo(21);
+            assertThat(maps.counter(SharedMaps.Counter.INJECT_FAILED)).isZero();
+            inst.close();
+        }
+    }
+
     /** Without kernel reads (lockdown=confidentiality) the probes still load and trace; only socket data is missing. */
     @Test
     void withoutKernelReadsSpansLackOnlyTheConnection() throws Exception {

@@ -17,7 +17,7 @@ public final class NetHttpProbes {
             null,
             List.of(new UprobeSpec("net/http.serverHandler.ServeHTTP",
                     "uprobe_server_handler_serve_http", "uprobe_server_handler_serve_http_return")),
-            List.of(
+            concat(List.of(
                     GoRuntimeProbes.GOID,
                     new OffsetSpec("off_request_method", "net/http.Request", "Method", null),
                     new OffsetSpec("off_request_url", "net/http.Request", "URL", null),
@@ -30,24 +30,15 @@ public final class NetHttpProbes {
                     new OffsetSpec("off_request_pattern", "net/http.Request", "Pattern", "has_request_pattern"),
                     new OffsetSpec("off_request_tls", "net/http.Request", "TLS", "has_request_tls"),
                     new OffsetSpec("off_response_status", "net/http.response", "status", "has_response_status"),
-                    new OffsetSpec("off_request_header", "net/http.Request", "Header", null),
-                    requestCtx(),
-                    // http.Header is a Go map: Swiss tables from go1.24, buckets before (go_headers.h)
-                    new OffsetSpec("off_swiss_dir_ptr", "internal/runtime/maps.Map", "dirPtr", "has_swiss_map"),
-                    new OffsetSpec("off_swiss_dir_len", "internal/runtime/maps.Map", "dirLen", "has_swiss_map"),
-                    new OffsetSpec("off_swiss_table_groups", "internal/runtime/maps.table", "groups", "has_swiss_map"),
-                    new OffsetSpec("off_swiss_groups_data", "internal/runtime/maps.groupsReference", "data", "has_swiss_map"),
-                    new OffsetSpec("off_swiss_groups_mask", "internal/runtime/maps.groupsReference", "lengthMask",
-                            "has_swiss_map"),
-                    new OffsetSpec("off_hmap_b", "runtime.hmap", "B", "has_bucket_map"),
-                    new OffsetSpec("off_hmap_buckets", "runtime.hmap", "buckets", "has_bucket_map"),
-                    new OffsetSpec("off_hmap_oldbuckets", "runtime.hmap", "oldbuckets", "has_bucket_map"),
+                    requestCtx()),
+            headerMap(),
+            List.of(
                     // from the ResponseWriter to the socket, for same-host links (tb_conn.h)
                     new OffsetSpec("off_response_conn", "net/http.response", "conn", "has_server_conn"),
                     new OffsetSpec("off_conn_rwc", "net/http.conn", "rwc", "has_server_conn"),
                     new OffsetSpec("off_conn_tls_state", "net/http.conn", "tlsState", "has_server_conn"),
                     tlsConn("has_server_conn"), netConnFd("has_server_conn"), netFdPfd("has_server_conn"),
-                    pollFdSysfd("has_server_conn")));
+                    pollFdSysfd("has_server_conn"))));
 
     /** Client calls ({@code src/main/bpf/http_client.bpf.c}): a child of the calling goroutine's span. */
     public static final ProbeSpec CLIENT = new ProbeSpec(
@@ -57,7 +48,7 @@ public final class NetHttpProbes {
             List.of(new UprobeSpec("net/http.(*Transport).roundTrip",
                     "uprobe_transport_round_trip", "uprobe_transport_round_trip_return"),
                     new UprobeSpec("net/http.(*persistConn).roundTrip", "uprobe_persist_conn_round_trip", null)),
-            List.of(
+            concat(List.of(
                     GoRuntimeProbes.GOID,
                     new OffsetSpec("off_request_method", "net/http.Request", "Method", null),
                     new OffsetSpec("off_request_url", "net/http.Request", "URL", null),
@@ -73,7 +64,32 @@ public final class NetHttpProbes {
                     new OffsetSpec("off_pconn_conn", "net/http.persistConn", "conn", "has_client_conn"),
                     new OffsetSpec("off_pconn_tls_state", "net/http.persistConn", "tlsState", "has_client_conn"),
                     tlsConn("has_client_conn"), netConnFd("has_client_conn"), netFdPfd("has_client_conn"),
-                    pollFdSysfd("has_client_conn")));
+                    pollFdSysfd("has_client_conn")),
+                    // the outgoing request's headers: does it carry a traceparent already?
+                    headerMap()));
+
+    /**
+     * Request.Header, a Go map: Swiss tables from go1.24, buckets before (go_headers.h). Each layout's
+     * offsets share one presence flag, so a probe uses the layout whose offsets are all known.
+     */
+    private static List<OffsetSpec> headerMap() {
+        return List.of(
+                new OffsetSpec("off_request_header", "net/http.Request", "Header", null),
+                new OffsetSpec("off_swiss_dir_ptr", "internal/runtime/maps.Map", "dirPtr", "has_swiss_map"),
+                new OffsetSpec("off_swiss_dir_len", "internal/runtime/maps.Map", "dirLen", "has_swiss_map"),
+                new OffsetSpec("off_swiss_table_groups", "internal/runtime/maps.table", "groups", "has_swiss_map"),
+                new OffsetSpec("off_swiss_groups_data", "internal/runtime/maps.groupsReference", "data", "has_swiss_map"),
+                new OffsetSpec("off_swiss_groups_mask", "internal/runtime/maps.groupsReference", "lengthMask",
+                        "has_swiss_map"),
+                new OffsetSpec("off_hmap_b", "runtime.hmap", "B", "has_bucket_map"),
+                new OffsetSpec("off_hmap_buckets", "runtime.hmap", "buckets", "has_bucket_map"),
+                new OffsetSpec("off_hmap_oldbuckets", "runtime.hmap", "oldbuckets", "has_bucket_map"));
+    }
+
+    @SafeVarargs
+    private static List<OffsetSpec> concat(List<OffsetSpec>... parts) {
+        return java.util.Arrays.stream(parts).flatMap(List::stream).toList();
+    }
 
     /** Request.ctx: servers register their span under it, clients find it up the context chain. */
     private static OffsetSpec requestCtx() {

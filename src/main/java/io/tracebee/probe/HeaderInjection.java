@@ -1,0 +1,107 @@
+package io.tracebee.probe;
+
+import io.tracebee.bpf.BpfException;
+import io.tracebee.bpf.BpfObject;
+import io.tracebee.bpf.BpfProgram;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Outgoing W3C traceparent headers without writing target memory ({@code src/main/bpf/http_inject.bpf.c}):
+ * a sock_ops program on the cgroup-v2 root puts the TCP connections of traced client processes into a
+ * sockhash, and an sk_msg program on that sockhash inserts the header line the client probe offered.
+ * Needs cgroup v2 and kernel reads (lockdown=confidentiality refuses them); otherwise off, with a reason.
+ */
+public final class HeaderInjection implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(HeaderInjection.class);
+    static final String OBJECT = "bpf/http_inject.bpf.o";
+
+    private final BpfObject object;
+    private final AutoCloseable cgroupLink;
+    private final Path cgroup;
+
+    private HeaderInjection(BpfObject object, AutoCloseable cgroupLink, Path cgroup) {
+        this.object = object;
+        this.cgroupLink = cgroupLink;
+        this.cgroup = cgroup;
+    }
+
+    /** What {@link #start} achieved: on, or off with the reason. */
+    public record Status(Optional<HeaderInjection> injection, String description) {
+        public boolean on() {
+            return injection.isPresent();
+        }
+    }
+
+    /**
+     * Loads and attaches the programs, then tells {@code maps} so that probe objects loaded from now on
+     * offer headers. Never throws: any failure leaves injection off and says why.
+     */
+    public static Status start(SharedMaps maps) {
+        if (!maps.kernelReads()) {
+            return new Status(Optional.empty(), "off: the kernel refuses bpf_probe_read_kernel (lockdown)");
+        }
+        Optional<Path> cgroup = cgroup2Mount(Path.of("/proc/self/mounts"));
+        if (cgroup.isEmpty()) {
+            return new Status(Optional.empty(), "off: no cgroup v2 hierarchy is mounted (needed for sock_ops)");
+        }
+        BpfObject object = BpfObject.openResource(OBJECT);
+        AutoCloseable link = null;
+        try {
+            maps.share(object);
+            object.load();
+            link = object.program("tb_sockops").attachCgroup(cgroup.get());
+            object.program("tb_skmsg").attachToMap(object.map("tb_sockhash"), BpfProgram.ATTACH_SK_MSG_VERDICT);
+            HeaderInjection injection = new HeaderInjection(object, link, cgroup.get());
+            maps.injection(injection);
+            return new Status(Optional.of(injection), "on: sock_ops on " + cgroup.get() + ", sk_msg on traced clients' connections");
+        } catch (BpfException | IllegalStateException e) {
+            closeQuietly(link);
+            object.close();
+            return new Status(Optional.empty(), "off: " + e.getMessage().lines().findFirst().orElse(e.toString()));
+        }
+    }
+
+    /** The first cgroup2 mount point in a mounts table ({@code /proc/self/mounts} format). */
+    static Optional<Path> cgroup2Mount(Path mounts) {
+        try {
+            for (String line : Files.readAllLines(mounts)) {
+                String[] f = line.split(" ");
+                if (f.length > 2 && f[2].equals("cgroup2")) {
+                    return Optional.of(Path.of(f[1].replace("\\040", " ")));
+                }
+            }
+        } catch (IOException e) {
+            LOG.debugf("cannot read %s: %s", mounts, e);
+        }
+        return Optional.empty();
+    }
+
+    public Path cgroup() {
+        return cgroup;
+    }
+
+    /**
+     * Detaches sock_ops and frees the sockhash, which takes every socket out of it: their later writes
+     * go out untouched. Connections stay up.
+     */
+    @Override
+    public void close() {
+        closeQuietly(cgroupLink);
+        object.close();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warnf("detaching the sock_ops program failed: %s", e.toString());
+        }
+    }
+}
