@@ -1,6 +1,5 @@
 package io.tracebee.probe;
 
-import io.tracebee.bpf.BpfException;
 import io.tracebee.bpf.BpfObject;
 import io.tracebee.bpf.BpfProgram;
 import java.io.IOException;
@@ -48,7 +47,12 @@ public final class HeaderInjection implements AutoCloseable {
         if (cgroup.isEmpty()) {
             return new Status(Optional.empty(), "off: no cgroup v2 hierarchy is mounted (needed for sock_ops)");
         }
-        BpfObject object = BpfObject.openResource(OBJECT);
+        BpfObject object;
+        try {
+            object = BpfObject.openResource(OBJECT);
+        } catch (RuntimeException e) {
+            return new Status(Optional.empty(), "off: cannot open " + OBJECT + ": " + e.getMessage());
+        }
         AutoCloseable link = null;
         try {
             maps.share(object);
@@ -58,10 +62,11 @@ public final class HeaderInjection implements AutoCloseable {
             HeaderInjection injection = new HeaderInjection(object, link, cgroup.get());
             maps.injection(injection);
             return new Status(Optional.of(injection), "on: sock_ops on " + cgroup.get() + ", sk_msg on traced clients' connections");
-        } catch (BpfException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             closeQuietly(link);
             object.close();
-            return new Status(Optional.empty(), "off: " + e.getMessage().lines().findFirst().orElse(e.toString()));
+            String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(e.toString());
+            return new Status(Optional.empty(), "off: " + why);
         }
     }
 
