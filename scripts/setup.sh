@@ -33,6 +33,9 @@ tb_setup() {
   [ -f /usr/include/libelf.h ] || pkgs+=(libelf-dev)
   [ -f /usr/include/zlib.h ] || pkgs+=(zlib1g-dev)
   command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)
+  # the interop test's Python service (a venv with OpenTelemetry from PyPI, built by build-fixtures.sh)
+  command -v python3 >/dev/null || pkgs+=(python3)
+  python3 -c 'import ensurepip' 2>/dev/null || pkgs+=(python3-venv)
   if [ ${#pkgs[@]} -gt 0 ]; then
     echo "tracebee: installing ${pkgs[*]}"
     tb_apt "${pkgs[@]}"

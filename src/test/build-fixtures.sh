@@ -127,6 +127,22 @@ else
   report built "$name" "($((SECONDS - start))s)"
 fi
 
+# --- the interop test's Python service: a venv with OpenTelemetry and Flask from PyPI ---
+name=python-venv
+h=$(hash_inputs "s:rev=$BUILD_REV" "s:python=$(python3 --version 2>&1)" "f:$HERE/python/requirements.txt")
+MANIFEST+=("$name $(python3 --version 2>&1 | tr ' ' '-') $OUT/$name")
+if [[ -x $OUT/$name/bin/opentelemetry-instrument && -f $OUT/.stamps/$name && "$(cat "$OUT/.stamps/$name")" == "$h" ]]; then
+  report cached "$name" ""
+else
+  start=$SECONDS
+  # a venv records its own path, so it is built in place; the stamp is written only once it is complete
+  rm -rf "$OUT/$name" "$OUT/.stamps/$name"
+  python3 -m venv "$OUT/$name"
+  "$OUT/$name/bin/pip" install -q --disable-pip-version-check -r "$HERE/python/requirements.txt"
+  printf '%s\n' "$h" > "$OUT/.stamps/$name"
+  report built "$name" "($((SECONDS - start))s)"
+fi
+
 printf '%s\n' "${MANIFEST[@]}" > "$TMP/MANIFEST"
 mv -f "$TMP/MANIFEST" "$OUT/MANIFEST"
 echo "fixtures in $OUT"
