@@ -56,6 +56,8 @@ static const JNINativeMethod methods[] = {
 	M(clocks0, "([J)V"),
 	M(possibleCpus0, "()I"),
 	M(closeFd0, "(I)I"),
+	M(pidfdGetFd0, "(II)I"),
+	M(socketCookie0, "(I)J"),
 
 	M(layoutKeys0, "()[Ljava/lang/String;"),
 	M(layoutValues0, "()[I"),

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Capability probes, clocks, and small system queries. */
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,4 +67,32 @@ jint JNICALL tb_possibleCpus0(JNIEnv *env, jclass clazz)
 jint JNICALL tb_closeFd0(JNIEnv *env, jclass clazz, jint fd)
 {
 	return close(fd) ? tb_neg_errno() : 0;
+}
+
+/*
+ * A duplicate, in this process, of file descriptor fd of process pid (pidfd_open + pidfd_getfd,
+ * Linux 5.6+; needs ptrace-attach rights over pid). -errno on failure.
+ */
+jint JNICALL tb_pidfdGetFd0(JNIEnv *env, jclass clazz, jint pid, jint fd)
+{
+	int pidfd, dup, err;
+
+	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	err = dup < 0 ? -errno : 0;
+	close(pidfd);
+	return err ? err : dup;
+}
+
+/* The kernel's cookie of a socket (SO_COOKIE), as bpf_get_socket_cookie() sees it. -errno on failure. */
+jlong JNICALL tb_socketCookie0(JNIEnv *env, jclass clazz, jint fd)
+{
+	__u64 cookie = 0;
+	socklen_t len = sizeof(cookie);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len) < 0)
+		return -errno;
+	return (jlong)cookie;
 }

@@ -72,6 +72,8 @@ jint JNICALL tb_probe0(JNIEnv *env, jclass clazz, jint what);
 void JNICALL tb_clocks0(JNIEnv *env, jclass clazz, jlongArray out);
 jint JNICALL tb_possibleCpus0(JNIEnv *env, jclass clazz);
 jint JNICALL tb_closeFd0(JNIEnv *env, jclass clazz, jint fd);
+jint JNICALL tb_pidfdGetFd0(JNIEnv *env, jclass clazz, jint pid, jint fd);
+jlong JNICALL tb_socketCookie0(JNIEnv *env, jclass clazz, jint fd);
 
 /* layout.c */
 jobjectArray JNICALL tb_layoutKeys0(JNIEnv *env, jclass clazz);

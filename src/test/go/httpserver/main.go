@@ -16,7 +16,7 @@
 //	GET  /relay/{id}     GETs /hello/{id} on this same server (keep-alive client), answers its status
 //	GET  /fetch?url=U    calls U and answers with its body; &traceparent=X sets that header on the
 //	                     call, &pad=N adds an N-byte X-Pad header, &size=N makes it a POST of N bytes
-//	ANY  /inspect        "tp=<Traceparent values, comma-joined>;len=<body length>;sha=<sha256 hex>"
+//	ANY  /inspect        "tp=<Traceparent values, comma-joined>;len=<body length>;sha=<sha256 hex>;peer=<RemoteAddr>"
 //	GET  /pool?url=U     hands (ctx, U) to a worker goroutine started before serving (not a descendant
 //	                     of the handler); the worker GETs U with a request carrying a context derived
 //	                     from the handler's (context.WithTimeout), and answers its status
@@ -163,7 +163,8 @@ func newMux() *http.ServeMux {
 	mux.HandleFunc("/inspect", func(w http.ResponseWriter, r *http.Request) {
 		h := sha256.New()
 		n, _ := io.Copy(h, r.Body)
-		fmt.Fprintf(w, "tp=%s;len=%d;sha=%x", strings.Join(r.Header.Values("Traceparent"), ","), n, h.Sum(nil))
+		fmt.Fprintf(w, "tp=%s;len=%d;sha=%x;peer=%s", strings.Join(r.Header.Values("Traceparent"), ","), n, h.Sum(nil),
+			r.RemoteAddr)
 	})
 	mux.HandleFunc("/any/{rest...}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

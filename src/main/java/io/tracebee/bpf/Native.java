@@ -81,6 +81,8 @@ public final class Native {
     private static native void clocks0(long[] out);
     private static native int possibleCpus0();
     private static native int closeFd0(int fd);
+    private static native int pidfdGetFd0(int pid, int fd);
+    private static native long socketCookie0(int fd);
 
     private static native String[] layoutKeys0();
     private static native int[] layoutValues0();
@@ -311,6 +313,20 @@ public final class Native {
     /** bpf_enable_stats(BPF_STATS_RUN_TIME): run-time statistics are collected while the returned fd is open. */
     public static int enableStats() {
         return check("enable BPF run-time statistics", enableStats0());
+    }
+
+    /** A duplicate in this process of another process's file descriptor (pidfd_getfd). */
+    public static int pidfdGetFd(int pid, int fd) {
+        return check("duplicate fd " + fd + " of pid " + pid, pidfdGetFd0(pid, fd));
+    }
+
+    /** The socket's kernel cookie (SO_COOKIE). */
+    public static long socketCookie(int fd) {
+        long r = socketCookie0(fd);
+        if (r < 0) {
+            check("SO_COOKIE of fd " + fd, (int) r);
+        }
+        return r;
     }
 
     public static void closeFd(int fd) {

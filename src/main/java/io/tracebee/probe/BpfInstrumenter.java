@@ -53,6 +53,10 @@ public final class BpfInstrumenter implements Instrumenter {
         for (ProbeSpec spec : probes) {
             states.add(attach(spec, binary, binaryPath, pid, targetId, resources));
         }
+        if (pid > 0) {
+            // a running process's pooled connections predate attach: put them under injection too
+            maps.adoptConnections(pid);
+        }
         return new Attached(binary.goVersion().raw(), List.copyOf(states), resources);
     }
 

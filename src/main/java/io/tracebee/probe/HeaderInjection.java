@@ -1,10 +1,19 @@
 package io.tracebee.probe;
 
+import io.tracebee.bpf.BpfException;
+import io.tracebee.bpf.BpfMap;
 import io.tracebee.bpf.BpfObject;
 import io.tracebee.bpf.BpfProgram;
+import io.tracebee.bpf.Errno;
+import io.tracebee.bpf.Native;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -87,6 +96,66 @@ public final class HeaderInjection implements AutoCloseable {
 
     public Path cgroup() {
         return cgroup;
+    }
+
+    /**
+     * Adopts process pid: its future connections are tracked from now on (not only after its first
+     * traced call), and the established client connections it already has — a running service's
+     * keep-alive pool, which may never be re-dialed under steady traffic — join the sockhash now:
+     * each is duplicated into the agent (pidfd_getfd) just long enough to insert it. Returns how many
+     * were adopted; failures are logged, never thrown (injection then waits for new connections).
+     */
+    public int adopt(int pid) {
+        try {
+            object.map(SharedMaps.INJECT_TGIDS).update(BpfMap.u32(pid), new byte[] {1});
+        } catch (RuntimeException e) {
+            LOG.warnf("injection: cannot register pid %d: %s", pid, e.getMessage());
+            return 0;
+        }
+        Map<Long, Integer> fdBySocket = socketFds(pid);
+        int adopted = 0;
+        for (long inode : ProcNetTcp.establishedClientSockets(pid, fdBySocket.keySet())) {
+            int dup = -1;
+            try {
+                dup = Native.pidfdGetFd(pid, fdBySocket.get(inode));
+                byte[] key = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(Native.socketCookie(dup)).array();
+                byte[] value = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(dup).array();
+                object.map("tb_sockhash").update(key, value, BpfMap.NOEXIST);
+                adopted++;
+            } catch (BpfException e) {
+                if (e.errno() != Errno.EEXIST) {
+                    LOG.debugf("injection: socket %d of pid %d not adopted: %s", inode, pid, e.getMessage());
+                }
+            } finally {
+                if (dup >= 0) {
+                    Native.closeFd(dup);
+                }
+            }
+        }
+        LOG.debugf("injection: pid %d: %d established connection(s) adopted", pid, adopted);
+        return adopted;
+    }
+
+    /** Socket inode -> fd number, from the links in /proc/pid/fd ("socket:[inode]"). */
+    private static Map<Long, Integer> socketFds(int pid) {
+        Map<Long, Integer> out = new HashMap<>();
+        Path dir = Path.of("/proc", Integer.toString(pid), "fd");
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(dir)) {
+            for (Path fd : fds) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[") && target.endsWith("]")) {
+                        out.put(Long.parseLong(target.substring(8, target.length() - 1)),
+                                Integer.parseInt(fd.getFileName().toString()));
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // closed meanwhile, or not a socket
+                }
+            }
+        } catch (IOException e) {
+            LOG.debugf("injection: cannot list %s: %s", dir, e);
+        }
+        return out;
     }
 
     /**

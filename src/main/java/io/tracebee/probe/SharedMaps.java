@@ -95,6 +95,17 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.setRodata(INJECT_ENABLED, injection != null);
     }
 
+    /**
+     * Puts the established client connections process pid already has under header injection, and
+     * its future ones even before its first traced call; nothing when injection is off.
+     */
+    public void adoptConnections(int pid) {
+        HeaderInjection i = injection;
+        if (i != null) {
+            i.adopt(pid);
+        }
+    }
+
     /** Probe objects loaded from now on offer traceparent lines to this injection; closed with the maps. */
     void injection(HeaderInjection injection) {
         this.injection = injection;

@@ -206,8 +206,8 @@ class NetHttpProbeTest {
             String big = a.get(inspect + "&pad=10000&size=1048576").body();
             HttpClientEvent bigClient = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
             String sha = Hex.encode(java.security.MessageDigest.getInstance("SHA-256").digest("a".repeat(1 << 20).getBytes()));
-            assertThat(big).isEqualTo("tp=00-" + Hex.encode(bigClient.header().traceId()) + "-"
-                    + Hex.encode(bigClient.header().spanId()) + "-01;len=1048576;sha=" + sha);
+            assertThat(big).startsWith("tp=00-" + Hex.encode(bigClient.header().traceId()) + "-"
+                    + Hex.encode(bigClient.header().spanId()) + "-01;len=1048576;sha=" + sha + ";peer=");
 
             String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
             assertThat(a.get(inspect + "&traceparent=" + own).body()).startsWith("tp=" + own + ";");
@@ -216,6 +216,35 @@ class NetHttpProbeTest {
             assertThat(maps.counter(SharedMaps.Counter.INJECT_FAILED)).isZero();
             inst.close();
         }
+    }
+
+    /**
+     * Attached to a running service whose client already holds a keep-alive connection: that pooled
+     * connection is adopted at attach, so its next request carries the header too.
+     */
+    @Test
+    void aRunningServicesPooledConnectionGetsHeadersAfterAttach() throws Exception {
+        try (GoServer a = GoServer.start("httpserver-go1.26"); GoServer b = GoServer.start("httpserver-go1.23")) {
+            String inspect = "/fetch?url=http://" + b.address() + "/inspect";
+            String before = a.get(inspect).body();
+            assertThat(before).startsWith("tp=;");
+
+            HeaderInjection.Status injection = HeaderInjection.start(maps);
+            assertThat(injection.on()).as(injection.description()).isTrue();
+            BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, maps, new OffsetResolver(OffsetTable.load()));
+            Instrumentation inst = instrumenter.instrument(Path.of("/proc/" + a.pid() + "/exe"), (int) a.pid(), 5);
+
+            String after = a.get(inspect).body();
+            HttpClientEvent client = (HttpClientEvent) awaitEvent(e -> e instanceof HttpClientEvent);
+            assertThat(peer(after)).as("the same pooled connection").isEqualTo(peer(before));
+            assertThat(after).startsWith("tp=00-" + Hex.encode(client.header().traceId()) + "-"
+                    + Hex.encode(client.header().spanId()) + "-01;");
+            inst.close();
+        }
+    }
+
+    private static String peer(String inspectBody) {
+        return inspectBody.substring(inspectBody.indexOf(";peer=") + 6);
     }
 
     /** Without kernel reads (lockdown=confidentiality) the probes still load and trace; only socket data is missing. */
