@@ -89,19 +89,26 @@ for v in "${GO_VERSIONS[@]}"; do
   done
 done
 
-# --- otlpsend (own module: it needs the OTel SDK and a newer Go) ---
-name=otlpsend
-mapfile -t OTLPSEND_INPUTS < <(go_files "$HERE/go/otlpsend")
-h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$HOST_GO" "s:flags=-trimpath" "${OTLPSEND_INPUTS[@]}")
-MANIFEST+=("$name go$HOST_GO $OUT/$name")
-if is_cached "$name" "$h"; then
-  report cached "$name" ""
-else
+# build_module NAME GO_VERSION DIR: a fixture that is a Go module of its own (static, -trimpath)
+build_module() {
+  local name=$1 go=$2 dir=$3 h start inputs
+  mapfile -t inputs < <(go_files "$dir")
+  h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$go" "s:flags=-trimpath" "${inputs[@]}")
+  MANIFEST+=("$name go$go $OUT/$name")
+  if is_cached "$name" "$h"; then
+    report cached "$name" ""
+    return
+  fi
   start=$SECONDS
-  (cd "$HERE/go/otlpsend" && GOTOOLCHAIN=go$HOST_GO go build -trimpath -o "$TMP/$name" .)
+  (cd "$dir" && GOTOOLCHAIN=go$go CGO_ENABLED=0 go build -trimpath -o "$TMP/$name" .)
   install_artifact "$name" "$h" "$TMP/$name"
   report built "$name" "($((SECONDS - start))s)"
-fi
+}
+
+# otlpsend needs the OTel SDK and a newer Go; dbserver is database/sql on SQLite (modernc.org/sqlite
+# needs Go 1.26)
+build_module otlpsend "$HOST_GO" "$HERE/go/otlpsend"
+build_module dbserver-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/dbserver"
 
 # --- OpenTelemetry Collector via the official builder ---
 name=otelcol-tracebee

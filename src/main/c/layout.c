@@ -84,6 +84,12 @@ static const struct entry entries[] = {
 	OFF(tb_http_client_event, query),
 	OFF(tb_http_client_event, conn),
 
+	SIZE(tb_db_event),
+	OFF(tb_db_event, query_len),
+	OFF(tb_db_event, flags),
+	OFF(tb_db_event, query_full_len),
+	OFF(tb_db_event, query),
+
 	/* Constants of the header, so Java need not restate them either. */
 	{ "TB_TRACE_ID_SIZE", TB_TRACE_ID_SIZE },
 	{ "TB_SPAN_ID_SIZE", TB_SPAN_ID_SIZE },
@@ -100,6 +106,10 @@ static const struct entry entries[] = {
 	{ "TB_HTTP_CLIENT_FLAG_ERROR", TB_HTTP_CLIENT_FLAG_ERROR },
 	{ "TB_HTTP_CLIENT_FLAG_USERINFO", TB_HTTP_CLIENT_FLAG_USERINFO },
 	{ "TB_TRACESTATE_MAX", TB_TRACESTATE_MAX },
+	{ "TB_EV_DB_SQL", TB_EV_DB_SQL },
+	{ "TB_DB_QUERY_MAX", TB_DB_QUERY_MAX },
+	{ "TB_DB_FLAG_ERROR", TB_DB_FLAG_ERROR },
+	{ "TB_DB_FLAG_EXEC", TB_DB_FLAG_EXEC },
 	{ "TB_ORIGIN_LOCAL", TB_ORIGIN_LOCAL },
 	{ "TB_ORIGIN_HEADER", TB_ORIGIN_HEADER },
 	{ "TB_ORIGIN_CONN", TB_ORIGIN_CONN },

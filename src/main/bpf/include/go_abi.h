@@ -17,6 +17,9 @@
 #define GO_ARG4(ctx) ((void *)(ctx)->di)
 #define GO_ARG5(ctx) ((void *)(ctx)->si)
 #define GO_ARG6(ctx) ((void *)(ctx)->r8)
+#define GO_ARG7(ctx) ((void *)(ctx)->r9)
+#define GO_ARG8(ctx) ((void *)(ctx)->r10)
+#define GO_ARG9(ctx) ((void *)(ctx)->r11)
 #define GO_GOROUTINE(ctx) ((__u64)(ctx)->r14)
 #elif defined(__TARGET_ARCH_arm64)
 /* Integer arguments: R0-R15; the current g is in R28. */
@@ -26,6 +29,9 @@
 #define GO_ARG4(ctx) ((void *)(ctx)->regs[3])
 #define GO_ARG5(ctx) ((void *)(ctx)->regs[4])
 #define GO_ARG6(ctx) ((void *)(ctx)->regs[5])
+#define GO_ARG7(ctx) ((void *)(ctx)->regs[6])
+#define GO_ARG8(ctx) ((void *)(ctx)->regs[7])
+#define GO_ARG9(ctx) ((void *)(ctx)->regs[8])
 #define GO_GOROUTINE(ctx) ((__u64)(ctx)->regs[28])
 #else
 #error "tracebee BPF programs support x86 and arm64"

@@ -14,6 +14,7 @@
 enum tb_event_kind {
 	TB_EV_HTTP_SERVER = 1,
 	TB_EV_HTTP_CLIENT = 2,
+	TB_EV_DB_SQL = 3,
 };
 
 /* Where a span's parent came from (struct tb_span_context.origin of the parent). */
@@ -125,6 +126,19 @@ struct tb_http_client_event {
 	char host[TB_HTTP_HOST_MAX];     /* URL.Host, "name[:port]" */
 	char path[TB_HTTP_PATH_MAX];
 	char query[TB_HTTP_QUERY_MAX];   /* URL.RawQuery */
+};
+
+#define TB_DB_QUERY_MAX 512
+#define TB_DB_FLAG_ERROR 1      /* the call returned an error */
+#define TB_DB_FLAG_EXEC 2       /* ExecContext path (no rows), else a query */
+
+/* database/sql call (DB.queryDC / DB.execDC), emitted when it returns. */
+struct tb_db_event {
+	struct tb_event_header h;
+	__u16 query_len;  /* bytes valid in query[]; the statement may be longer */
+	__u16 flags;      /* TB_DB_FLAG_* */
+	__u32 query_full_len;  /* the statement's real length */
+	char query[TB_DB_QUERY_MAX];
 };
 
 #endif /* TRACEBEE_H */

@@ -49,6 +49,9 @@ public final class EventDecoder {
         if (kind == KIND_HTTP_CLIENT && len >= HTTP_CLIENT_SIZE) {
             return httpClient(data, off, header(data, off, kind));
         }
+        if (kind == KIND_DB_SQL && len >= DB_SIZE) {
+            return db(data, off, header(data, off, kind));
+        }
         decodeErrors.increment();
         return null;
     }
@@ -126,6 +129,15 @@ public final class EventDecoder {
                 (flags & HTTP_CLIENT_FLAG_ERROR) != 0,
                 (flags & HTTP_CLIENT_FLAG_USERINFO) != 0,
                 connection(d, off + HC_CONN));
+    }
+
+    private static DbEvent db(byte[] d, int off, EventHeader h) {
+        int flags = Short.toUnsignedInt((short) SHORT.get(d, off + DB_FLAGS));
+        return new DbEvent(h,
+                utf8(d, off + DB_QUERY, u16(d, off + DB_QUERY_LEN, DB_QUERY_MAX)),
+                (int) INT.get(d, off + DB_QUERY_FULL_LEN),
+                (flags & DB_FLAG_EXEC) != 0,
+                (flags & DB_FLAG_ERROR) != 0);
     }
 
     /** A length field, clamped to its buffer so a corrupt record cannot read past it. */

@@ -10,6 +10,7 @@ public final class EventLayout {
 
     public static final int KIND_HTTP_SERVER = 1;
     public static final int KIND_HTTP_CLIENT = 2;
+    public static final int KIND_DB_SQL = 3;
 
     public static final int TRACE_ID_SIZE = 16;
     public static final int SPAN_ID_SIZE = 8;
@@ -100,4 +101,14 @@ public final class EventLayout {
     public static final int HC_PATH = 328;
     public static final int HC_QUERY = 456;
     public static final int HTTP_CLIENT_SIZE = 584;
+
+    // struct tb_db_event
+    public static final int DB_QUERY_MAX = 512;
+    public static final int DB_FLAG_ERROR = 1;
+    public static final int DB_FLAG_EXEC = 2;
+    public static final int DB_QUERY_LEN = 112;
+    public static final int DB_FLAGS = 114;
+    public static final int DB_QUERY_FULL_LEN = 116;
+    public static final int DB_QUERY = 120;
+    public static final int DB_SIZE = 632;
 }

@@ -51,6 +51,9 @@ public final class BpfInstrumenter implements Instrumenter {
         List<ProbeState> states = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
         for (ProbeSpec spec : probes) {
+            if (spec.uprobes().stream().noneMatch(u -> binary.function(u.symbol()).isPresent())) {
+                continue; // the library is not linked into this program: nothing to trace, nothing to report
+            }
             states.add(attach(spec, binary, binaryPath, pid, targetId, resources));
         }
         if (pid > 0) {

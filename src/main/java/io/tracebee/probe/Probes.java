@@ -1,5 +1,6 @@
 package io.tracebee.probe;
 
+import io.tracebee.probe.dbsql.DbSqlProbes;
 import io.tracebee.probe.goruntime.GoRuntimeProbes;
 import io.tracebee.probe.nethttp.NetHttpProbes;
 import java.util.List;
@@ -10,5 +11,5 @@ public final class Probes {
     }
 
     public static final List<ProbeSpec> ALL =
-            List.of(GoRuntimeProbes.GOROUTINES, NetHttpProbes.SERVER, NetHttpProbes.CLIENT);
+            List.of(GoRuntimeProbes.GOROUTINES, NetHttpProbes.SERVER, NetHttpProbes.CLIENT, DbSqlProbes.SQL);
 }

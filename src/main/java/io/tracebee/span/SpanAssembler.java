@@ -1,6 +1,7 @@
 package io.tracebee.span;
 
 import io.tracebee.correlate.CorrelatedEvent;
+import io.tracebee.decode.DbEvent;
 import io.tracebee.decode.EventHeader;
 import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
@@ -12,6 +13,7 @@ import java.util.List;
 /** Builds OpenTelemetry spans (semantic conventions 1.37) from correlated kernel events. */
 public final class SpanAssembler {
     public static final String SCOPE_NET_HTTP = "io.tracebee/net/http";
+    public static final String SCOPE_DATABASE_SQL = "io.tracebee/database/sql";
 
     private final WallClock clock;
 
@@ -34,6 +36,9 @@ public final class SpanAssembler {
         }
         if (event instanceof HttpClientEvent http) {
             return httpClient(ce, http);
+        }
+        if (event instanceof DbEvent db) {
+            return db(ce, db);
         }
         throw new IllegalArgumentException("no span assembly for " + event.getClass().getSimpleName());
     }
@@ -120,6 +125,25 @@ public final class SpanAssembler {
         }
         return span(ce, method.equals("_OTHER") ? "HTTP" : method, SpanKind.CLIENT, a.build(), status, SCOPE_NET_HTTP,
                 "");
+    }
+
+    private Span db(CorrelatedEvent ce, DbEvent e) {
+        SqlSummary sql = SqlSummary.of(e.query());
+        Attributes.Builder a = Attributes.builder();
+        if (!sql.operation().isEmpty()) {
+            a.put("db.operation.name", sql.operation());
+        }
+        if (!sql.collection().isEmpty()) {
+            a.put("db.collection.name", sql.collection());
+        }
+        // literals replaced by "?": values never leave the process; at most 512 bytes of the statement
+        a.put("db.query.text", SqlSummary.sanitize(e.query()));
+        StatusCode status = StatusCode.UNSET;
+        if (e.error()) {
+            a.put("error.type", "_OTHER");
+            status = StatusCode.ERROR;
+        }
+        return span(ce, sql.spanName(), SpanKind.CLIENT, a.build(), status, SCOPE_DATABASE_SQL, "");
     }
 
     private Span span(CorrelatedEvent ce, String name, SpanKind kind, Attributes attributes, StatusCode status,

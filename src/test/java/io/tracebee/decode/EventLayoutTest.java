@@ -116,6 +116,20 @@ class EventLayoutTest {
         assertThat(HTTP_CLIENT_FLAG_USERINFO).isEqualTo(EventLayoutNative.constant("TB_HTTP_CLIENT_FLAG_USERINFO"));
     }
 
+    @Test
+    void dbEvent() {
+        String e = "tb_db_event";
+        assertThat(KIND_DB_SQL).isEqualTo(EventLayoutNative.constant("TB_EV_DB_SQL"));
+        assertThat(DB_QUERY_LEN).isEqualTo(off(e, "query_len"));
+        assertThat(DB_FLAGS).isEqualTo(off(e, "flags"));
+        assertThat(DB_QUERY_FULL_LEN).isEqualTo(off(e, "query_full_len"));
+        assertThat(DB_QUERY).isEqualTo(off(e, "query"));
+        assertThat(DB_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(DB_QUERY_MAX).isEqualTo(EventLayoutNative.constant("TB_DB_QUERY_MAX"));
+        assertThat(DB_FLAG_ERROR).isEqualTo(EventLayoutNative.constant("TB_DB_FLAG_ERROR"));
+        assertThat(DB_FLAG_EXEC).isEqualTo(EventLayoutNative.constant("TB_DB_FLAG_EXEC"));
+    }
+
     private static int off(String struct, String field) {
         return EventLayoutNative.offsetOf(struct, field);
     }

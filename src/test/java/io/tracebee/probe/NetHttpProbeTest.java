@@ -5,21 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.control.Instrumenter.Instrumentation;
 import io.tracebee.control.ProbeState;
-import io.tracebee.decode.EventDecoder;
 import io.tracebee.decode.EventLayout;
 import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
 import io.tracebee.decode.TcpConnection;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.e2e.GoServer;
-import io.tracebee.span.Hex;
 import io.tracebee.probe.nethttp.NetHttpProbes;
-import io.tracebee.ringbuf.RingBufferSource;
+import io.tracebee.span.Hex;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,30 +25,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Loads and attaches the net/http server probe for real and reads its events off the ring buffer. */
 class NetHttpProbeTest {
+    private ProbeHarness harness;
     private SharedMaps maps;
-    private RingBufferSource source;
-    private final List<TracedEvent> events = new CopyOnWriteArrayList<>();
+    private List<TracedEvent> events;
 
     @BeforeEach
     void setUp() {
         BpfTestSupport.assumeBpf();
-        maps = SharedMaps.create(1 << 20);
-        source = RingBufferSource.open(maps.ringBufferFd(), RingBufferSource.Options.defaults());
-        EventDecoder decoder = new EventDecoder();
-        source.batches().subscribe().with(b -> {
-            events.addAll(decoder.decode(b.data(), b.offsets(), b.lengths(), b.count()));
-            b.release();
-        });
-        source.start();
+        harness = new ProbeHarness();
+        maps = harness.maps;
+        events = harness.events;
     }
 
     @AfterEach
     void tearDown() {
-        if (source != null) {
-            source.close();
-        }
-        if (maps != null) {
-            maps.close();
+        if (harness != null) {
+            harness.close();
         }
     }
 
@@ -337,15 +326,7 @@ class NetHttpProbeTest {
     }
 
     private TracedEvent awaitEvent(java.util.function.Predicate<TracedEvent> match) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            for (TracedEvent e : events) {
-                if (match.test(e)) {
-                    return e;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no matching event; got " + events);
+        return harness.await(match);
     }
 
     private HttpServerEvent await(String path) throws InterruptedException {

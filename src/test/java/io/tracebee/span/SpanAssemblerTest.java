@@ -66,6 +66,39 @@ class SpanAssemblerTest {
     }
 
     @Test
+    void sqlCallsAreClientSpansNamedByOperationAndTable() {
+        Span s = assembleRaw(dbRecord("SELECT title FROM books WHERE author = 'Le Guin'", 0));
+        assertThat(s.name()).isEqualTo("SELECT books");
+        assertThat(s.kind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(s.scope()).isEqualTo(SpanAssembler.SCOPE_DATABASE_SQL);
+        assertThat(s.attributes().asMap()).containsEntry("db.operation.name", "SELECT")
+                .containsEntry("db.collection.name", "books")
+                .containsEntry("db.query.text", "SELECT title FROM books WHERE author = ?");
+        assertThat(s.statusCode()).isEqualTo(StatusCode.UNSET);
+
+        Span failed = assembleRaw(dbRecord("SELEC nonsense", EventLayout.DB_FLAG_ERROR));
+        assertThat(failed.name()).isEqualTo("DB");
+        assertThat(failed.statusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(failed.attributes().asMap()).containsEntry("error.type", "_OTHER");
+    }
+
+    private static byte[] dbRecord(String query, int flags) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(EventLayout.DB_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] q = query.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        b.putInt(EventLayout.H_KIND, EventLayout.KIND_DB_SQL).putInt(EventLayout.H_SIZE, EventLayout.DB_SIZE)
+                .putShort(EventLayout.DB_QUERY_LEN, (short) q.length).putShort(EventLayout.DB_FLAGS, (short) flags)
+                .putInt(EventLayout.DB_QUERY_FULL_LEN, q.length).put(EventLayout.DB_QUERY, q);
+        b.put(EventLayout.H_SC + EventLayout.SC_FLAGS, (byte) 1);
+        return b.array();
+    }
+
+    private Span assembleRaw(byte[] rec) {
+        TracedEvent e = new EventDecoder().decodeOne(rec, 0, rec.length);
+        return assembler.assemble(new CorrelatedEvent(e, e.header().traceId(), e.header().parentSpanId(),
+                e.header().traceFlags(), RESOURCE));
+    }
+
+    @Test
     void wallClockTimesAreNearNow() {
         long mono = System.nanoTime();
         Span s = assemble(EventBytes.httpServer().method("GET").path("/").times(mono, mono + 1));
@@ -130,9 +163,6 @@ class SpanAssemblerTest {
     private Span assemble(EventBytes bytes) {
         byte[] trace = new byte[16];
         Arrays.fill(trace, (byte) 7);
-        byte[] rec = bytes.ids(trace, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, new byte[8]).bytes();
-        TracedEvent e = new EventDecoder().decodeOne(rec, 0, rec.length);
-        return assembler.assemble(new CorrelatedEvent(e, e.header().traceId(), e.header().parentSpanId(),
-                e.header().traceFlags(), RESOURCE));
+        return assembleRaw(bytes.ids(trace, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, new byte[8]).bytes());
     }
 }
