@@ -67,7 +67,7 @@ int uprobe_transport_round_trip(struct pt_regs *ctx)
 			bpf_map_update_elem(&tb_inject_tgids, &tgid, &one, BPF_ANY);
 	}
 	struct client_call call = {};
-	tb_call_begin(ctx, &call.call, req, has_request_ctx ? (void *)go_read_ptr(req, off_request_ctx + 8) : NULL);
+	tb_call_begin(ctx, &call.call, req, has_request_ctx ? go_read_iface_data(req, off_request_ctx) : NULL);
 	if (bpf_map_update_elem(&http_client_calls, &key, &call, BPF_ANY))
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 	return 0;
@@ -85,7 +85,7 @@ int uprobe_persist_conn_round_trip(struct pt_regs *ctx)
 	void *pc = GO_ARG1(ctx);
 	bool tls = go_read_ptr(pc, off_pconn_tls_state) != 0;
 	struct tb_conn conn = {};
-	if (!tb_read_conn(&conn, tb_conn_fd((void *)go_read_ptr(pc, off_pconn_conn + 8), tls)))
+	if (!tb_read_conn(&conn, tb_conn_fd(go_read_iface_data(pc, off_pconn_conn), tls)))
 		return 0;
 	if (call->conn.inode && call->conn.inode != conn.inode) {
 		tb_link_withdraw(&call->conn);

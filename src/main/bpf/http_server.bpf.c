@@ -29,7 +29,7 @@ const volatile __u64 off_request_pattern = 0;
 const volatile bool has_request_pattern = false;
 const volatile __u64 off_request_tls = 0;
 const volatile bool has_request_tls = false;
-const volatile __u64 off_request_ctx = 0;       /* net/http.Request.ctx (context.Context: its data word is at +8) */
+const volatile __u64 off_request_ctx = 0;       /* net/http.Request.ctx (context.Context) */
 const volatile bool has_request_ctx = false;
 const volatile __u64 off_url_path = 0;
 const volatile __u64 off_url_raw_query = 0;
@@ -47,6 +47,7 @@ struct server_call {
 	void *rw;             /* data word of the ResponseWriter interface: *http.response on HTTP/1.x */
 	struct go_string tracestate;  /* the incoming tracestate value, copied at return */
 	struct tb_conn conn;
+	void *ctx;            /* data word of Request.ctx: the key this span is registered under */
 	__u8 proto_major;
 };
 
@@ -68,6 +69,7 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 	struct server_call sc = {.rw = GO_ARG3(ctx)};
 	struct tb_goid_key gkey = tb_call_begin(ctx, &sc.call, req, NULL);
 	sc.proto_major = (__u8)go_read_ptr(req, off_request_proto_major);
+	sc.ctx = has_request_ctx ? go_read_iface_data(req, off_request_ctx) : NULL;
 
 	struct tb_span_context remote = {};
 	bool continued = false;
@@ -83,7 +85,7 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 	if (has_server_conn && sc.proto_major == 1 && sc.rw) {
 		void *c = (void *)go_read_ptr(sc.rw, off_response_conn);
 		bool tls = go_read_ptr(c, off_conn_tls_state) != 0;
-		if (tb_read_conn(&sc.conn, tb_conn_fd((void *)go_read_ptr(c, off_conn_rwc + 8), tls))) {
+		if (tb_read_conn(&sc.conn, tb_conn_fd(go_read_iface_data(c, off_conn_rwc), tls))) {
 			struct tb_span_context linked;
 			if (tb_link_take(&sc.conn, &linked) && !continued) {
 				remote = linked;
@@ -106,10 +108,9 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 	 * derived from the request's, is a child of this span.
 	 */
 	bpf_map_update_elem(&tb_current_span, &gkey, &sc.call.sc, BPF_ANY);
-	if (has_request_ctx) {
-		struct tb_ctx_key ck = {.pid = key.pid, .ctx = go_read_ptr(req, off_request_ctx + 8)};
-		if (ck.ctx)
-			bpf_map_update_elem(&tb_ctx_spans, &ck, &sc.call.sc, BPF_ANY);
+	if (sc.ctx) {
+		struct tb_ctx_key ck = {.pid = key.pid, .ctx = (__u64)sc.ctx};
+		bpf_map_update_elem(&tb_ctx_spans, &ck, &sc.call.sc, BPF_ANY);
 	}
 	return 0;
 }
@@ -133,8 +134,8 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	else
 		bpf_map_delete_elem(&tb_current_span, &gkey);
 
-	if (has_request_ctx) {
-		struct tb_ctx_key ck = {.pid = key.pid, .ctx = go_read_ptr(sc->call.arg, off_request_ctx + 8)};
+	if (sc->ctx) {
+		struct tb_ctx_key ck = {.pid = key.pid, .ctx = (__u64)sc->ctx};
 		bpf_map_delete_elem(&tb_ctx_spans, &ck);
 	}
 
@@ -151,11 +152,8 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	if (has_response_status && sc->rw && sc->proto_major == 1)
 		bpf_probe_read_user(&status, sizeof(status), (char *)sc->rw + off_response_status);
 	e->status = (__u16)status;
-	__u64 major = 0, minor = 0;
-	bpf_probe_read_user(&major, sizeof(major), (char *)req + off_request_proto_major);
-	bpf_probe_read_user(&minor, sizeof(minor), (char *)req + off_request_proto_minor);
-	e->proto_major = (__u8)major;
-	e->proto_minor = (__u8)minor;
+	e->proto_major = sc->proto_major;  /* read at entry */
+	e->proto_minor = (__u8)go_read_ptr(req, off_request_proto_minor);
 
 	e->method_len = go_read_string(e->method, TB_HTTP_METHOD_MAX, req, off_request_method);
 	void *url = (void *)go_read_ptr(req, off_request_url);

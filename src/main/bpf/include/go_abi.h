@@ -53,6 +53,12 @@ static __always_inline __u64 go_read_ptr(const void *base, __u64 off)
 	return v;
 }
 
+/* The data word of the Go interface value (itab, data) at base+off: the dynamic value's pointer. */
+static __always_inline void *go_read_iface_data(const void *base, __u64 off)
+{
+	return (void *)go_read_ptr(base, off + 8);
+}
+
 /*
  * Copies at most max bytes (a power of two, at most 4096) of the Go string
  * s into dst. Returns the number of bytes copied.

@@ -41,7 +41,7 @@ const volatile __u64 off_pollfd_sysfd = 0;   /* internal/poll.FD.Sysfd */
 static __always_inline __s64 tb_conn_fd(void *conn, bool tls)
 {
 	if (tls)
-		conn = (void *)go_read_ptr(conn, off_tls_conn_conn + 8);
+		conn = go_read_iface_data(conn, off_tls_conn_conn);
 	void *netfd = (void *)go_read_ptr(conn, off_net_conn_fd);
 	if (!netfd)
 		return -1;
