@@ -1,6 +1,7 @@
 package io.tracebee.bpf;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A program of a {@link BpfObject}; valid while the object is open. */
 public final class BpfProgram {
@@ -67,8 +68,7 @@ public final class BpfProgram {
     public AutoCloseable attachCgroup(Path cgroupDir) {
         synchronized (object) {
             object.requireLoaded("attach program '" + name + "'");
-            java.util.concurrent.atomic.AtomicLong link = new java.util.concurrent.atomic.AtomicLong(
-                    Native.attachCgroup(handle, name, cgroupDir.toAbsolutePath().toString()));
+            AtomicLong link = new AtomicLong(Native.attachCgroup(handle, name, cgroupDir.toAbsolutePath().toString()));
             return () -> {
                 long h = link.getAndSet(0);
                 if (h != 0) {

@@ -222,31 +222,34 @@ public class Agent {
 
     /** Context propagation: incoming traceparent headers and same-host links by TCP connection. */
     private void registerContextMetrics(SharedMaps maps) {
-        FunctionCounter.builder("tracebee.context.links", maps, m -> m.counter(SharedMaps.Counter.LINK_MATCHED))
-                .tags("result", "matched")
-                .description("Client requests offered to a server on this host: matched = a traced server took the"
-                        + " client span as parent; unmatched = the call ended with no traced server taking it")
-                .register(registry);
-        FunctionCounter.builder("tracebee.context.links", maps, m -> m.counter(SharedMaps.Counter.LINK_UNMATCHED))
-                .tags("result", "unmatched").register(registry);
+        String links = "Client requests offered to a server on this host: matched = a traced server took the client span"
+                + " as parent; unmatched = the call ended with no traced server taking it";
+        kernelCounter(maps, "tracebee.context.links", "matched", SharedMaps.Counter.LINK_MATCHED, links);
+        kernelCounter(maps, "tracebee.context.links", "unmatched", SharedMaps.Counter.LINK_UNMATCHED, links);
         Gauge.builder("tracebee.context.links.pending", maps, SharedMaps::pendingLinks)
                 .description("Client requests in flight, offered to a same-host server and not yet taken").register(registry);
-        FunctionCounter.builder("tracebee.context.incoming", maps, m -> m.counter(SharedMaps.Counter.TRACEPARENT_IN))
-                .tags("result", "continued")
-                .description("Incoming W3C traceparent headers: continued, or malformed and ignored").register(registry);
-        FunctionCounter.builder("tracebee.context.incoming", maps, m -> m.counter(SharedMaps.Counter.TRACEPARENT_BAD))
-                .tags("result", "malformed").register(registry);
-        for (var r : java.util.Map.of("done", SharedMaps.Counter.INJECT_DONE, "existing", SharedMaps.Counter.INJECT_EXISTING,
-                "failed", SharedMaps.Counter.INJECT_FAILED, "refused", SharedMaps.Counter.INJECT_REFUSED).entrySet()) {
-            FunctionCounter.builder("tracebee.context.injections", maps, m -> m.counter(r.getValue()))
-                    .tags("result", r.getKey())
-                    .description("Outgoing HTTP/1.x requests: traceparent written (done), already set by the application"
-                            + " (existing), offered but not written (failed), sent without because injection is off (refused)")
-                    .register(registry);
+        String incoming = "Incoming W3C traceparent headers: continued, or malformed and ignored";
+        kernelCounter(maps, "tracebee.context.incoming", "continued", SharedMaps.Counter.TRACEPARENT_IN, incoming);
+        kernelCounter(maps, "tracebee.context.incoming", "malformed", SharedMaps.Counter.TRACEPARENT_BAD, incoming);
+        String injections = "Outgoing HTTP/1.x requests: traceparent written (done), already set by the application"
+                + " (existing), offered but not written (failed), sent without because injection is off (refused)";
+        kernelCounter(maps, "tracebee.context.injections", "done", SharedMaps.Counter.INJECT_DONE, injections);
+        kernelCounter(maps, "tracebee.context.injections", "existing", SharedMaps.Counter.INJECT_EXISTING, injections);
+        kernelCounter(maps, "tracebee.context.injections", "failed", SharedMaps.Counter.INJECT_FAILED, injections);
+        kernelCounter(maps, "tracebee.context.injections", "refused", SharedMaps.Counter.INJECT_REFUSED, injections);
+        kernelCounter(maps, "tracebee.context.headers.unscanned", null, SharedMaps.Counter.HEADERS_UNSCANNED,
+                "Header maps too large to search in full for traceparent");
+    }
+
+    /** A counter the kernel keeps (tb_counters), read at scrape time; result is the "result" tag, if any. */
+    private void kernelCounter(SharedMaps maps, String name, String result, SharedMaps.Counter counter,
+            String description) {
+        FunctionCounter.Builder<SharedMaps> b = FunctionCounter.builder(name, maps, m -> m.counter(counter))
+                .description(description);
+        if (result != null) {
+            b.tags("result", result);
         }
-        FunctionCounter.builder("tracebee.context.headers.unscanned", maps,
-                        m -> m.counter(SharedMaps.Counter.HEADERS_UNSCANNED))
-                .description("Header maps too large to search in full for traceparent").register(registry);
+        b.register(registry);
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -159,12 +159,23 @@ public final class HeaderInjection implements AutoCloseable {
     }
 
     /**
-     * Detaches sock_ops and frees the sockhash, which takes every socket out of it: their later writes
-     * go out untouched. Connections stay up.
+     * Detaches sock_ops and takes every socket out of the sockhash: their later writes go out
+     * untouched. Connections stay up.
      */
     @Override
     public void close() {
         closeQuietly(cgroupLink);
+        // Take the sockets out now: the kernel frees an unreferenced sockhash only asynchronously, and
+        // until then its sockets keep running the sk_msg program.
+        try {
+            BpfMap sockets = object.map("tb_sockhash");
+            byte[] key = new byte[8];
+            while (sockets.nextKey(null, key)) {
+                sockets.delete(key);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("injection: emptying the sockhash failed: %s", e.getMessage());
+        }
         object.close();
     }
 

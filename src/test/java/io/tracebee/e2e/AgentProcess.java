@@ -1,5 +1,7 @@
 package io.tracebee.e2e;
 
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,6 +81,13 @@ public final class AgentProcess implements AutoCloseable {
 
     public String baseUri() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** POST /targets for a running process under the given service name; expects 201. */
+    public void attach(long pid, String serviceName) {
+        RestAssured.given().baseUri(baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("pid", pid, "serviceName", serviceName))
+                .when().post("/targets").then().statusCode(201);
     }
 
     public int port() {

@@ -1,6 +1,5 @@
 package io.tracebee.e2e;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.http.ContentType;
@@ -30,9 +29,7 @@ class ConcurrentParentingIT {
                         "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
                         "OTEL_BSP_SCHEDULE_DELAY", "200"));
                 GoServer server = GoServer.start("httpserver-go1.26")) {
-            given().baseUri(agent.baseUri()).contentType(ContentType.JSON)
-                    .body(Map.of("pid", server.pid(), "serviceName", "relay"))
-                    .when().post("/targets").then().statusCode(201);
+            agent.attach(server.pid(), "relay");
 
             ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
             List<Future<Integer>> statuses = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.tracebee.e2e;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.http.ContentType;
@@ -38,8 +37,8 @@ class CrossProcessIT {
                         "OTEL_BSP_SCHEDULE_DELAY", "200"));
                 GoServer a = GoServer.start("httpserver-go1.26");
                 GoServer b = GoServer.start("httpserver-go1.23-stripped")) {
-            attach(agent, a, "service-a");
-            attach(agent, b, "service-b");
+            agent.attach(a.pid(), "service-a");
+            agent.attach(b.pid(), "service-b");
 
             // keep-alive: A's http.DefaultClient reuses one connection for sequential calls;
             // every other call is made from a goroutine the handler starts
@@ -83,8 +82,8 @@ class CrossProcessIT {
                         "OTEL_BSP_SCHEDULE_DELAY", "200"));
                 GoServer a = GoServer.start("httpserver-go1.24");
                 GoServer b = GoServer.start("httpserver-go1.25-stripped")) {
-            attach(agent, a, "service-a");
-            attach(agent, b, "service-b");
+            agent.attach(a.pid(), "service-a");
+            agent.attach(b.pid(), "service-b");
 
             String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
             a.get("/call?url=http://" + b.address() + "/hello/continued",
@@ -121,12 +120,6 @@ class CrossProcessIT {
 
     /** A's server span, A's client span and B's server span of one request. */
     record Hop(ReceivedSpan aServer, ReceivedSpan aClient, ReceivedSpan b) {
-    }
-
-    private static void attach(AgentProcess agent, GoServer server, String service) {
-        given().baseUri(agent.baseUri()).contentType(ContentType.JSON)
-                .body(Map.of("pid", server.pid(), "serviceName", service))
-                .when().post("/targets").then().statusCode(201);
     }
 
     /** Waits for the three spans of each of {@code n} requests whose B path contains the marker. */

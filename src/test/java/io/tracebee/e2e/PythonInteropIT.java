@@ -1,6 +1,5 @@
 package io.tracebee.e2e;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.http.ContentType;
@@ -45,9 +44,7 @@ class PythonInteropIT {
                                 "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
                                 "OTEL_BSP_SCHEDULE_DELAY", "200",
                                 "PYTHONUNBUFFERED", "1"))) {
-            given().baseUri(agent.baseUri()).contentType(ContentType.JSON)
-                    .body(Map.of("pid", go.pid(), "serviceName", "go-svc"))
-                    .when().post("/targets").then().statusCode(201);
+            agent.attach(go.pid(), "go-svc");
             String pythonAddress = python.awaitLine(l -> l.startsWith("listening on "), Duration.ofSeconds(60))
                     .substring("listening on ".length()).trim();
 

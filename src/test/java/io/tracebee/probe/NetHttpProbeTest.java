@@ -203,6 +203,13 @@ class NetHttpProbeTest {
             assertThat(maps.counter(SharedMaps.Counter.INJECT_EXISTING)).isEqualTo(1);
             assertThat(maps.counter(SharedMaps.Counter.INJECT_DONE)).isEqualTo(21);
             assertThat(maps.counter(SharedMaps.Counter.INJECT_FAILED)).isZero();
+
+            // the agent goes away: the sockhash is freed, the pooled connection keeps working, untouched
+            String peer = peer(a.get(inspect).body());
+            injection.injection().orElseThrow().close();
+            String after = a.get(inspect).body();
+            assertThat(after).startsWith("tp=;");
+            assertThat(peer(after)).as("the same connection").isEqualTo(peer);
             inst.close();
         }
     }

@@ -4,6 +4,7 @@ import io.tracebee.probe.ProbeSpec;
 import io.tracebee.probe.ProbeSpec.OffsetSpec;
 import io.tracebee.probe.ProbeSpec.UprobeSpec;
 import io.tracebee.probe.goruntime.GoRuntimeProbes;
+import java.util.Arrays;
 import java.util.List;
 
 /** The net/http probes ({@code src/main/bpf/http_server.bpf.c}, {@code http_client.bpf.c}). */
@@ -88,7 +89,7 @@ public final class NetHttpProbes {
 
     @SafeVarargs
     private static List<OffsetSpec> concat(List<OffsetSpec>... parts) {
-        return java.util.Arrays.stream(parts).flatMap(List::stream).toList();
+        return Arrays.stream(parts).flatMap(List::stream).toList();
     }
 
     /** Request.ctx: servers register their span under it, clients find it up the context chain. */
