@@ -29,12 +29,10 @@ public final class HeaderInjection implements AutoCloseable {
 
     private final BpfObject object;
     private final AutoCloseable cgroupLink;
-    private final Path cgroup;
 
-    private HeaderInjection(BpfObject object, AutoCloseable cgroupLink, Path cgroup) {
+    private HeaderInjection(BpfObject object, AutoCloseable cgroupLink) {
         this.object = object;
         this.cgroupLink = cgroupLink;
-        this.cgroup = cgroup;
     }
 
     /** What {@link #start} achieved: on, or off with the reason. */
@@ -66,9 +64,10 @@ public final class HeaderInjection implements AutoCloseable {
         try {
             maps.share(object);
             object.load();
-            link = object.program("tb_sockops").attachCgroup(cgroup.get());
+            // the verdict program first: a socket joining the sockhash takes the programs attached at that moment
             object.program("tb_skmsg").attachToMap(object.map("tb_sockhash"), BpfProgram.ATTACH_SK_MSG_VERDICT);
-            HeaderInjection injection = new HeaderInjection(object, link, cgroup.get());
+            link = object.program("tb_sockops").attachCgroup(cgroup.get());
+            HeaderInjection injection = new HeaderInjection(object, link);
             maps.injection(injection);
             return new Status(Optional.of(injection), "on: sock_ops on " + cgroup.get() + ", sk_msg on traced clients' connections");
         } catch (RuntimeException e) {
@@ -92,10 +91,6 @@ public final class HeaderInjection implements AutoCloseable {
             LOG.debugf("cannot read %s: %s", mounts, e);
         }
         return Optional.empty();
-    }
-
-    public Path cgroup() {
-        return cgroup;
     }
 
     /**
