@@ -150,6 +150,8 @@ else
   report built "$name" "($((SECONDS - start))s)"
 fi
 
+"$HERE/peers/fetch-kafka.sh" "$OUT/kafka"  # jars of the Kafka broker the peer tests start (io.tracebee.peers)
+
 printf '%s\n' "${MANIFEST[@]}" > "$TMP/MANIFEST"
 mv -f "$TMP/MANIFEST" "$OUT/MANIFEST"
 echo "fixtures in $OUT"
