@@ -51,10 +51,10 @@ hash_inputs() {
   done | sha256sum | cut -d' ' -f1
 }
 
-# go_files DIR : f: items for go.mod/go.sum and all .go files directly in DIR, sorted.
+# go_files DIR : f: items for go.mod/go.sum (and alternate go.*.mod/go.*.sum) and all .go files directly in DIR, sorted.
 go_files() {
   local f
-  while IFS= read -r f; do printf 'f:%s\n' "$f"; done < <(find "$1" -maxdepth 1 -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort)
+  while IFS= read -r f; do printf 'f:%s\n' "$f"; done < <(find "$1" -maxdepth 1 -type f \( -name '*.go' -o -name 'go*.mod' -o -name 'go*.sum' \) | LC_ALL=C sort)
 }
 
 is_cached() { # NAME HASH
@@ -89,18 +89,20 @@ for v in "${GO_VERSIONS[@]}"; do
   done
 done
 
-# build_module NAME GO_VERSION DIR: a fixture that is a Go module of its own (static, -trimpath)
+# build_module NAME GO_VERSION DIR [GO_BUILD_FLAG...]: a fixture that is a Go module of its own (static,
+# -trimpath), e.g. with -tags or -ldflags
 build_module() {
   local name=$1 go=$2 dir=$3 h start inputs
   mapfile -t inputs < <(go_files "$dir")
-  h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$go" "s:flags=-trimpath" "${inputs[@]}")
+  shift 3
+  h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$go" "s:flags=-trimpath $*" "${inputs[@]}")
   MANIFEST+=("$name go$go $OUT/$name")
   if is_cached "$name" "$h"; then
     report cached "$name" ""
     return
   fi
   start=$SECONDS
-  (cd "$dir" && GOTOOLCHAIN=go$go CGO_ENABLED=0 go build -trimpath -o "$TMP/$name" .)
+  (cd "$dir" && GOTOOLCHAIN=go$go CGO_ENABLED=0 go build -trimpath "$@" -o "$TMP/$name" .)
   install_artifact "$name" "$h" "$TMP/$name"
   report built "$name" "($((SECONDS - start))s)"
 }
@@ -133,6 +135,16 @@ else
   install_artifact "$name" "$h" "$TMP/otelcol-src/$name"
   report built "$name" "($((SECONDS - start))s)"
 fi
+
+# --- kafkaapp (src/test/go/kafkaapp): kafka-go producer and consumers behind an HTTP server ---
+#   kafkaapp-go1.2x            newest kafka-go (go.mod)
+#   kafkaapp-go1.2x-oldest     oldest supported kafka-go (go.oldest.mod)
+#   kafkaapp-go1.26-stripped   newest, -ldflags='-s -w': no DWARF, so the kafka-go probes are skipped
+for v in "${GO_VERSIONS[0]}" "${GO_VERSIONS[-1]}"; do
+  build_module "kafkaapp-go${v%.*}" "$v" "$HERE/go/kafkaapp"
+  build_module "kafkaapp-go${v%.*}-oldest" "$v" "$HERE/go/kafkaapp" -modfile=go.oldest.mod
+done
+build_module kafkaapp-go1.26-stripped "${GO_VERSIONS[-1]}" "$HERE/go/kafkaapp" "-ldflags=-s -w"
 
 # --- the interop test's Python service: a venv with OpenTelemetry and Flask from PyPI ---
 name=python-venv
