@@ -15,6 +15,8 @@ enum tb_event_kind {
 	TB_EV_HTTP_SERVER = 1,
 	TB_EV_HTTP_CLIENT = 2,
 	TB_EV_DB_SQL = 3,
+	TB_EV_KAFKA_PRODUCER = 4,
+	TB_EV_KAFKA_CONSUMER = 5,
 };
 
 /* Where a span's parent came from (struct tb_span_context.origin of the parent). */
@@ -22,6 +24,7 @@ enum tb_origin {
 	TB_ORIGIN_LOCAL = 0,   /* the goroutine's current span, in the same process */
 	TB_ORIGIN_HEADER = 1,  /* a W3C traceparent the request carried */
 	TB_ORIGIN_CONN = 2,    /* a traced client on this host, matched by TCP connection */
+	TB_ORIGIN_MESSAGE = 3, /* a traced producer in another process on this host, matched by message (tb_kafka.h) */
 };
 
 /* The W3C span context carried in events. */
@@ -139,6 +142,57 @@ struct tb_db_event {
 	__u16 flags;      /* TB_DB_FLAG_* */
 	__u32 query_full_len;  /* the statement's real length */
 	char query[TB_DB_QUERY_MAX];
+};
+
+#define TB_KAFKA_TOPIC_MAX 128
+#define TB_KAFKA_KEY_MAX 64
+#define TB_KAFKA_GROUP_MAX 128
+#define TB_KAFKA_FLAG_ERROR 1      /* WriteMessages returned an error */
+#define TB_KAFKA_FLAG_TOMBSTONE 2  /* the message has no value (a null value deletes its key) */
+
+/* How a consumer span found its producer (struct tb_kafka_consumer_event.link). */
+enum tb_kafka_link_kind {
+	TB_KAFKA_LINK_NONE = 0,         /* no traced producer known: the goroutine's span or a new trace */
+	TB_KAFKA_LINK_HEADER = 1,       /* a W3C traceparent header in the message */
+	TB_KAFKA_LINK_OFFSET = 2,       /* a traced producer on this host, by topic, partition and offset */
+	TB_KAFKA_LINK_FINGERPRINT = 3,  /* ... by content, the only traced send of it in the window */
+	TB_KAFKA_LINK_AMBIGUOUS = 4,    /* ... by content, but sent more than once: left unlinked */
+};
+
+/* One message of a kafka-go (*Writer).WriteMessages call, emitted when the call returns. */
+struct tb_kafka_producer_event {
+	struct tb_event_header h;
+	__s64 offset;          /* assigned by the broker; -1 when not known at return */
+	__s32 partition;       /* -1 when not known at return */
+	__u32 batch_count;     /* messages in the call */
+	__u32 key_full_len;    /* the key's real length (0: no key) */
+	__u32 value_len;
+	__u16 topic_len;
+	__u16 key_len;         /* bytes valid in key[] */
+	__u16 flags;           /* TB_KAFKA_FLAG_* */
+	__u16 _pad;
+	char topic[TB_KAFKA_TOPIC_MAX];
+	char key[TB_KAFKA_KEY_MAX];
+};
+
+/* A message returned by kafka-go's (*Reader).FetchMessage, emitted when it returns. */
+struct tb_kafka_consumer_event {
+	struct tb_event_header h;
+	__s64 offset;
+	__s32 partition;
+	__u32 key_full_len;
+	__u32 value_len;
+	__u16 topic_len;
+	__u16 key_len;
+	__u16 group_len;       /* 0 for a reader without a consumer group */
+	__u16 tracestate_len;  /* the tracestate header continued with a traceparent one */
+	__u16 flags;           /* TB_KAFKA_FLAG_TOMBSTONE */
+	__u8 link;             /* enum tb_kafka_link_kind */
+	__u8 _pad;
+	char topic[TB_KAFKA_TOPIC_MAX];
+	char key[TB_KAFKA_KEY_MAX];
+	char group[TB_KAFKA_GROUP_MAX];
+	char tracestate[TB_TRACESTATE_MAX];
 };
 
 #endif /* TRACEBEE_H */

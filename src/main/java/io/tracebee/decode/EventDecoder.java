@@ -52,6 +52,12 @@ public final class EventDecoder {
         if (kind == KIND_DB_SQL && len >= DB_SIZE) {
             return db(data, off, header(data, off, kind));
         }
+        if (kind == KIND_KAFKA_PRODUCER && len >= KAFKA_PRODUCER_SIZE) {
+            return kafkaProducer(data, off, header(data, off, kind));
+        }
+        if (kind == KIND_KAFKA_CONSUMER && len >= KAFKA_CONSUMER_SIZE) {
+            return kafkaConsumer(data, off, header(data, off, kind));
+        }
         decodeErrors.increment();
         return null;
     }
@@ -138,6 +144,35 @@ public final class EventDecoder {
                 (int) INT.get(d, off + DB_QUERY_FULL_LEN),
                 (flags & DB_FLAG_EXEC) != 0,
                 (flags & DB_FLAG_ERROR) != 0);
+    }
+
+    private static KafkaProducerEvent kafkaProducer(byte[] d, int off, EventHeader h) {
+        int flags = Short.toUnsignedInt((short) SHORT.get(d, off + KP_FLAGS));
+        return new KafkaProducerEvent(h,
+                utf8(d, off + KP_TOPIC, u16(d, off + KP_TOPIC_LEN, KAFKA_TOPIC_MAX)),
+                Arrays.copyOfRange(d, off + KP_KEY, off + KP_KEY + u16(d, off + KP_KEY_LEN, KAFKA_KEY_MAX)),
+                (int) INT.get(d, off + KP_KEY_FULL_LEN),
+                (int) INT.get(d, off + KP_VALUE_LEN),
+                (int) INT.get(d, off + KP_PARTITION),
+                (long) LONG.get(d, off + KP_OFFSET),
+                (int) INT.get(d, off + KP_BATCH_COUNT),
+                (flags & KAFKA_FLAG_ERROR) != 0,
+                (flags & KAFKA_FLAG_TOMBSTONE) != 0);
+    }
+
+    private static KafkaConsumerEvent kafkaConsumer(byte[] d, int off, EventHeader h) {
+        int flags = Short.toUnsignedInt((short) SHORT.get(d, off + KC_FLAGS));
+        return new KafkaConsumerEvent(h,
+                utf8(d, off + KC_TOPIC, u16(d, off + KC_TOPIC_LEN, KAFKA_TOPIC_MAX)),
+                Arrays.copyOfRange(d, off + KC_KEY, off + KC_KEY + u16(d, off + KC_KEY_LEN, KAFKA_KEY_MAX)),
+                (int) INT.get(d, off + KC_KEY_FULL_LEN),
+                (int) INT.get(d, off + KC_VALUE_LEN),
+                (int) INT.get(d, off + KC_PARTITION),
+                (long) LONG.get(d, off + KC_OFFSET),
+                utf8(d, off + KC_GROUP, u16(d, off + KC_GROUP_LEN, KAFKA_GROUP_MAX)),
+                KafkaConsumerEvent.Link.of(d[off + KC_LINK] & 0xff),
+                ascii(d, off + KC_TRACESTATE, u16(d, off + KC_TRACESTATE_LEN, TRACESTATE_MAX)),
+                (flags & KAFKA_FLAG_TOMBSTONE) != 0);
     }
 
     /** A length field, clamped to its buffer so a corrupt record cannot read past it. */

@@ -8,8 +8,9 @@ package io.tracebee.decode;
  * @param goroutine the runtime.g pointer of the goroutine the call ran on
  * @param target the id of the agent's target whose uprobe produced the event
  * @param parentOrigin where the parent came from: {@link EventLayout#ORIGIN_LOCAL} (this process),
- *        {@link EventLayout#ORIGIN_HEADER} (an incoming traceparent) or {@link EventLayout#ORIGIN_CONN}
- *        (a traced client on this host, matched by TCP connection)
+ *        {@link EventLayout#ORIGIN_HEADER} (an incoming traceparent), {@link EventLayout#ORIGIN_CONN}
+ *        (a traced client on this host, matched by TCP connection) or {@link EventLayout#ORIGIN_MESSAGE} (a
+ *        traced Kafka producer in another process on this host, matched by message)
  */
 public record EventHeader(
         int kind,

@@ -11,6 +11,8 @@ public final class EventLayout {
     public static final int KIND_HTTP_SERVER = 1;
     public static final int KIND_HTTP_CLIENT = 2;
     public static final int KIND_DB_SQL = 3;
+    public static final int KIND_KAFKA_PRODUCER = 4;
+    public static final int KIND_KAFKA_CONSUMER = 5;
 
     public static final int TRACE_ID_SIZE = 16;
     public static final int SPAN_ID_SIZE = 8;
@@ -26,6 +28,7 @@ public final class EventLayout {
     public static final int ORIGIN_LOCAL = 0;
     public static final int ORIGIN_HEADER = 1;
     public static final int ORIGIN_CONN = 2;
+    public static final int ORIGIN_MESSAGE = 3;
 
     // struct tb_conn
     public static final int CONN_SADDR = 0;
@@ -111,4 +114,45 @@ public final class EventLayout {
     public static final int DB_QUERY_FULL_LEN = 116;
     public static final int DB_QUERY = 120;
     public static final int DB_SIZE = 632;
+
+    // struct tb_kafka_producer_event and struct tb_kafka_consumer_event
+    public static final int KAFKA_TOPIC_MAX = 128;
+    public static final int KAFKA_KEY_MAX = 64;
+    public static final int KAFKA_GROUP_MAX = 128;
+    public static final int KAFKA_FLAG_ERROR = 1;
+    public static final int KAFKA_FLAG_TOMBSTONE = 2;
+    // enum tb_kafka_link_kind: KafkaConsumerEvent.Link's order
+    public static final int KAFKA_LINK_NONE = 0;
+    public static final int KAFKA_LINK_HEADER = 1;
+    public static final int KAFKA_LINK_OFFSET = 2;
+    public static final int KAFKA_LINK_FINGERPRINT = 3;
+    public static final int KAFKA_LINK_AMBIGUOUS = 4;
+
+    public static final int KP_OFFSET = 112;
+    public static final int KP_PARTITION = 120;
+    public static final int KP_BATCH_COUNT = 124;
+    public static final int KP_KEY_FULL_LEN = 128;
+    public static final int KP_VALUE_LEN = 132;
+    public static final int KP_TOPIC_LEN = 136;
+    public static final int KP_KEY_LEN = 138;
+    public static final int KP_FLAGS = 140;
+    public static final int KP_TOPIC = 144;
+    public static final int KP_KEY = 272;
+    public static final int KAFKA_PRODUCER_SIZE = 336;
+
+    public static final int KC_OFFSET = 112;
+    public static final int KC_PARTITION = 120;
+    public static final int KC_KEY_FULL_LEN = 124;
+    public static final int KC_VALUE_LEN = 128;
+    public static final int KC_TOPIC_LEN = 132;
+    public static final int KC_KEY_LEN = 134;
+    public static final int KC_GROUP_LEN = 136;
+    public static final int KC_TRACESTATE_LEN = 138;
+    public static final int KC_FLAGS = 140;
+    public static final int KC_LINK = 142;
+    public static final int KC_TOPIC = 144;
+    public static final int KC_KEY = 272;
+    public static final int KC_GROUP = 336;
+    public static final int KC_TRACESTATE = 464;
+    public static final int KAFKA_CONSUMER_SIZE = 720;
 }

@@ -24,6 +24,7 @@ class EventLayoutTest {
         assertThat(ORIGIN_LOCAL).isEqualTo(EventLayoutNative.constant("TB_ORIGIN_LOCAL"));
         assertThat(ORIGIN_HEADER).isEqualTo(EventLayoutNative.constant("TB_ORIGIN_HEADER"));
         assertThat(ORIGIN_CONN).isEqualTo(EventLayoutNative.constant("TB_ORIGIN_CONN"));
+        assertThat(ORIGIN_MESSAGE).isEqualTo(EventLayoutNative.constant("TB_ORIGIN_MESSAGE"));
         assertThat(SC_SIZE).isEqualTo(EventLayoutNative.sizeOf("tb_span_context"));
         assertThat(TRACE_ID_SIZE).isEqualTo(EventLayoutNative.constant("TB_TRACE_ID_SIZE"));
         assertThat(SPAN_ID_SIZE).isEqualTo(EventLayoutNative.constant("TB_SPAN_ID_SIZE"));
@@ -114,6 +115,57 @@ class EventLayoutTest {
         assertThat(HTTP_QUERY_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_QUERY_MAX"));
         assertThat(HTTP_CLIENT_FLAG_ERROR).isEqualTo(EventLayoutNative.constant("TB_HTTP_CLIENT_FLAG_ERROR"));
         assertThat(HTTP_CLIENT_FLAG_USERINFO).isEqualTo(EventLayoutNative.constant("TB_HTTP_CLIENT_FLAG_USERINFO"));
+    }
+
+    @Test
+    void kafkaProducerEvent() {
+        String e = "tb_kafka_producer_event";
+        assertThat(KIND_KAFKA_PRODUCER).isEqualTo(EventLayoutNative.constant("TB_EV_KAFKA_PRODUCER"));
+        assertThat(KP_OFFSET).isEqualTo(off(e, "offset"));
+        assertThat(KP_PARTITION).isEqualTo(off(e, "partition"));
+        assertThat(KP_BATCH_COUNT).isEqualTo(off(e, "batch_count"));
+        assertThat(KP_KEY_FULL_LEN).isEqualTo(off(e, "key_full_len"));
+        assertThat(KP_VALUE_LEN).isEqualTo(off(e, "value_len"));
+        assertThat(KP_TOPIC_LEN).isEqualTo(off(e, "topic_len"));
+        assertThat(KP_KEY_LEN).isEqualTo(off(e, "key_len"));
+        assertThat(KP_FLAGS).isEqualTo(off(e, "flags"));
+        assertThat(KP_TOPIC).isEqualTo(off(e, "topic"));
+        assertThat(KP_KEY).isEqualTo(off(e, "key"));
+        assertThat(KAFKA_PRODUCER_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(KAFKA_TOPIC_MAX).isEqualTo(EventLayoutNative.constant("TB_KAFKA_TOPIC_MAX"));
+        assertThat(KAFKA_KEY_MAX).isEqualTo(EventLayoutNative.constant("TB_KAFKA_KEY_MAX"));
+        assertThat(KAFKA_FLAG_ERROR).isEqualTo(EventLayoutNative.constant("TB_KAFKA_FLAG_ERROR"));
+        assertThat(KAFKA_FLAG_TOMBSTONE).isEqualTo(EventLayoutNative.constant("TB_KAFKA_FLAG_TOMBSTONE"));
+    }
+
+    @Test
+    void kafkaConsumerEvent() {
+        String e = "tb_kafka_consumer_event";
+        assertThat(KIND_KAFKA_CONSUMER).isEqualTo(EventLayoutNative.constant("TB_EV_KAFKA_CONSUMER"));
+        assertThat(KC_OFFSET).isEqualTo(off(e, "offset"));
+        assertThat(KC_PARTITION).isEqualTo(off(e, "partition"));
+        assertThat(KC_KEY_FULL_LEN).isEqualTo(off(e, "key_full_len"));
+        assertThat(KC_VALUE_LEN).isEqualTo(off(e, "value_len"));
+        assertThat(KC_TOPIC_LEN).isEqualTo(off(e, "topic_len"));
+        assertThat(KC_KEY_LEN).isEqualTo(off(e, "key_len"));
+        assertThat(KC_GROUP_LEN).isEqualTo(off(e, "group_len"));
+        assertThat(KC_TRACESTATE_LEN).isEqualTo(off(e, "tracestate_len"));
+        assertThat(KC_FLAGS).isEqualTo(off(e, "flags"));
+        assertThat(KC_LINK).isEqualTo(off(e, "link"));
+        assertThat(KC_TOPIC).isEqualTo(off(e, "topic"));
+        assertThat(KC_KEY).isEqualTo(off(e, "key"));
+        assertThat(KC_GROUP).isEqualTo(off(e, "group"));
+        assertThat(KC_TRACESTATE).isEqualTo(off(e, "tracestate"));
+        assertThat(KAFKA_CONSUMER_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(KAFKA_GROUP_MAX).isEqualTo(EventLayoutNative.constant("TB_KAFKA_GROUP_MAX"));
+        assertThat(KAFKA_LINK_NONE).isEqualTo(EventLayoutNative.constant("TB_KAFKA_LINK_NONE"));
+        assertThat(KAFKA_LINK_HEADER).isEqualTo(EventLayoutNative.constant("TB_KAFKA_LINK_HEADER"));
+        assertThat(KAFKA_LINK_OFFSET).isEqualTo(EventLayoutNative.constant("TB_KAFKA_LINK_OFFSET"));
+        assertThat(KAFKA_LINK_FINGERPRINT).isEqualTo(EventLayoutNative.constant("TB_KAFKA_LINK_FINGERPRINT"));
+        assertThat(KAFKA_LINK_AMBIGUOUS).isEqualTo(EventLayoutNative.constant("TB_KAFKA_LINK_AMBIGUOUS"));
+        // KafkaConsumerEvent.Link is decoded by ordinal
+        assertThat(KafkaConsumerEvent.Link.values()).extracting(Enum::ordinal).containsExactly(KAFKA_LINK_NONE,
+                KAFKA_LINK_HEADER, KAFKA_LINK_OFFSET, KAFKA_LINK_FINGERPRINT, KAFKA_LINK_AMBIGUOUS);
     }
 
     @Test
