@@ -5,6 +5,8 @@ import io.tracebee.decode.DbEvent;
 import io.tracebee.decode.EventHeader;
 import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
+import io.tracebee.decode.KafkaConsumerEvent;
+import io.tracebee.decode.KafkaProducerEvent;
 import io.tracebee.decode.TcpConnection;
 import io.tracebee.decode.TracedEvent;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.List;
 public final class SpanAssembler {
     public static final String SCOPE_NET_HTTP = "io.tracebee/net/http";
     public static final String SCOPE_DATABASE_SQL = "io.tracebee/database/sql";
+    public static final String SCOPE_KAFKA_GO = "io.tracebee/github.com/segmentio/kafka-go";
 
     private final WallClock clock;
 
@@ -39,6 +42,12 @@ public final class SpanAssembler {
         }
         if (event instanceof DbEvent db) {
             return db(ce, db);
+        }
+        if (event instanceof KafkaProducerEvent kafka) {
+            return kafkaProducer(ce, kafka);
+        }
+        if (event instanceof KafkaConsumerEvent kafka) {
+            return kafkaConsumer(ce, kafka);
         }
         throw new IllegalArgumentException("no span assembly for " + event.getClass().getSimpleName());
     }
@@ -144,6 +153,54 @@ public final class SpanAssembler {
             status = StatusCode.ERROR;
         }
         return span(ce, sql.spanName(), SpanKind.CLIENT, a.build(), status, SCOPE_DATABASE_SQL, "");
+    }
+
+    /** One message of a WriteMessages call; partition and offset only when known by the time it returned. */
+    private Span kafkaProducer(CorrelatedEvent ce, KafkaProducerEvent e) {
+        Attributes.Builder a = kafkaMessage("send", "publish", e.topic(), e.key(), e.keyLength(), e.valueLength(),
+                e.partition(), e.offset(), e.tombstone());
+        if (e.batchCount() > 1) {
+            a.put("messaging.batch.message_count", e.batchCount());
+        }
+        StatusCode status = StatusCode.UNSET;
+        if (e.error()) {
+            a.put("error.type", "_OTHER");
+            status = StatusCode.ERROR;
+        }
+        return span(ce, MessagingSemconv.spanName(e.topic(), "publish"), SpanKind.PRODUCER, a.build(), status,
+                SCOPE_KAFKA_GO, "");
+    }
+
+    /** One message FetchMessage returned; its parent (the producer, when known) was decided in the kernel. */
+    private Span kafkaConsumer(CorrelatedEvent ce, KafkaConsumerEvent e) {
+        Attributes.Builder a = kafkaMessage("receive", "receive", e.topic(), e.key(), e.keyLength(), e.valueLength(),
+                e.partition(), e.offset(), e.tombstone());
+        if (!e.group().isEmpty()) {
+            a.put("messaging.consumer.group.name", e.group());
+        }
+        return span(ce, MessagingSemconv.spanName(e.topic(), "receive"), SpanKind.CONSUMER, a.build(), StatusCode.UNSET,
+                SCOPE_KAFKA_GO, e.traceState());
+    }
+
+    private static Attributes.Builder kafkaMessage(String type, String operation, String topic, byte[] key,
+            int keyLength, int valueLength, int partition, long offset, boolean tombstone) {
+        Attributes.Builder a = Attributes.builder()
+                .put("messaging.system", MessagingSemconv.SYSTEM_KAFKA)
+                .put("messaging.operation.type", type)
+                .put("messaging.operation.name", operation)
+                .put("messaging.destination.name", topic)
+                .put("messaging.kafka.message.key", MessagingSemconv.messageKey(key, keyLength))
+                .put("messaging.message.body.size", valueLength);
+        if (partition >= 0) {
+            a.put("messaging.destination.partition.id", Integer.toString(partition));
+        }
+        if (offset >= 0) {
+            a.put("messaging.kafka.offset", offset);
+        }
+        if (tombstone) {
+            a.put("messaging.kafka.message.tombstone", true);
+        }
+        return a;
     }
 
     private Span span(CorrelatedEvent ce, String name, SpanKind kind, Attributes attributes, StatusCode status,
