@@ -5,5 +5,6 @@
  * so one ring-buffer reader serves all targets and libraries.
  */
 #include "tb_common.h"
+#include "tb_kafka.h"  /* producer -> consumer links, shared by the kafka-go probes of all targets */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -89,4 +89,11 @@ static __always_inline __u16 go_read_string(char *dst, __u32 max, const void *ba
 	return go_read_string_at(dst, max, &s);
 }
 
+/*
+ * Results that do not fit in registers (e.g. a struct of more than 9 words on amd64, 16 on arm64) are
+ * written to the caller's frame, right above the return address. At a RET probe SP points at that
+ * address (amd64) or at the slot Go reserves for it (arm64), so the first stack result is at SP+8.
+ */
+#define GO_STACK_RESULT(ctx) ((void *)(PT_REGS_SP(ctx) + 8))
+
 #endif /* TB_GO_ABI_H */

@@ -75,7 +75,13 @@ enum tb_counter {
 	TB_CNT_INJECT_EXISTING = 7,  /* outgoing requests that already carried one (left alone) */
 	TB_CNT_INJECT_FAILED = 8,    /* offered but not written: connection not tracked, not a request start */
 	TB_CNT_INJECT_REFUSED = 9,   /* HTTP/1.x requests sent without one because injection is unavailable */
-	TB_COUNTERS = 10,
+	TB_CNT_MSG_LINK_HEADER = 10,      /* consumed messages whose parent came from a traceparent header */
+	TB_CNT_MSG_LINK_OFFSET = 11,      /* ... from a traced producer on this host, by topic/partition/offset */
+	TB_CNT_MSG_LINK_FINGERPRINT = 12, /* ... by content fingerprint */
+	TB_CNT_MSG_LINK_AMBIGUOUS = 13,   /* ... whose fingerprint matched several traced sends: left unlinked */
+	TB_CNT_MSG_LINK_NONE = 14,        /* ... with no traced producer found */
+	TB_CNT_MSG_UNTRACKED = 15,        /* produced messages past TB_KAFKA_MAX_MSGS in one call: no span, no link */
+	TB_COUNTERS = 16,
 };
 
 struct {

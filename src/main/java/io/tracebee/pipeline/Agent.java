@@ -213,6 +213,7 @@ public class Agent {
                 .description("Spans not exported because the caller's trace is not sampled (W3C sampled flag 0)")
                 .register(registry);
         registerContextMetrics(r.maps());
+        registerMessageLinkMetrics(r.maps());
         Gauge.builder("tracebee.targets.attached", r.targets(), TargetService::attachedCount)
                 .description("Targets currently attached").register(registry);
         Gauge.builder("tracebee.ringbuf.pending.bytes", r.source(), RingBufferSource::pendingBytes)
@@ -239,6 +240,21 @@ public class Agent {
         kernelCounter(maps, "tracebee.context.injections", "refused", SharedMaps.Counter.INJECT_REFUSED, injections);
         kernelCounter(maps, "tracebee.context.headers.unscanned", null, SharedMaps.Counter.HEADERS_UNSCANNED,
                 "Header maps too large to search in full for traceparent");
+    }
+
+    /** Kafka consumers: how each consumed message's parent was found in the kernel (tb_kafka.h). */
+    private void registerMessageLinkMetrics(SharedMaps maps) {
+        String links = "Consumed Kafka messages by how their producer span was found: header = a traceparent in the"
+                + " message; offset, fingerprint = a traced producer on this host, by topic/partition/offset or by"
+                + " content; ambiguous = the content matched several traced sends (left unlinked); none";
+        String name = "tracebee.context.message.links";
+        kernelCounter(maps, name, "header", SharedMaps.Counter.MSG_LINK_HEADER, links);
+        kernelCounter(maps, name, "offset", SharedMaps.Counter.MSG_LINK_OFFSET, links);
+        kernelCounter(maps, name, "fingerprint", SharedMaps.Counter.MSG_LINK_FINGERPRINT, links);
+        kernelCounter(maps, name, "ambiguous", SharedMaps.Counter.MSG_LINK_AMBIGUOUS, links);
+        kernelCounter(maps, name, "none", SharedMaps.Counter.MSG_LINK_NONE, links);
+        kernelCounter(maps, "tracebee.context.message.untracked", null, SharedMaps.Counter.MSG_UNTRACKED,
+                "Produced Kafka messages past the first 1024 of one WriteMessages call: no span, no link");
     }
 
     /** A counter the kernel keeps (tb_counters), read at scrape time; result is the "result" tag, if any. */

@@ -3,6 +3,7 @@ package io.tracebee.probe;
 import io.tracebee.bpf.BpfMap;
 import io.tracebee.bpf.BpfObject;
 import io.tracebee.bpf.HelperCapability;
+import java.util.List;
 
 /**
  * The ring buffer and drop counters shared by every probe object ({@code src/main/bpf/maps.bpf.c}).
@@ -19,11 +20,17 @@ public final class SharedMaps implements AutoCloseable {
     public static final String COUNTERS = "tb_counters";
     /** Client span contexts offered to same-host servers, by TCP connection (tb_conn.h). */
     public static final String CONN_LINKS = "tb_conn_links";
+    /** Kafka producer span contexts for same-host consumers, by offset and by content (tb_kafka.h). */
+    public static final String KAFKA_OFFSETS = "tb_kafka_offs";
+    public static final String KAFKA_FINGERPRINTS = "tb_kafka_fps";
+    /** Maps that only some probe objects have; shared with those that do. */
+    private static final List<String> OPTIONAL = List.of(KAFKA_OFFSETS, KAFKA_FINGERPRINTS);
 
     /** Indexes of tb_counters, as enum tb_counter. */
     public enum Counter {
         LINK_PUBLISHED, LINK_MATCHED, LINK_UNMATCHED, TRACEPARENT_IN, TRACEPARENT_BAD, HEADERS_UNSCANNED,
-        INJECT_DONE, INJECT_EXISTING, INJECT_FAILED, INJECT_REFUSED
+        INJECT_DONE, INJECT_EXISTING, INJECT_FAILED, INJECT_REFUSED,
+        MSG_LINK_HEADER, MSG_LINK_OFFSET, MSG_LINK_FINGERPRINT, MSG_LINK_AMBIGUOUS, MSG_LINK_NONE, MSG_UNTRACKED
     }
     /** Indexes of tb_drops, as enum tb_drop_reason in tb_common.h. */
     public static final int DROP_RINGBUF_FULL = 0;
@@ -90,6 +97,12 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.reuseMap(INJECT, object.mapFd(INJECT));
         probeObject.reuseMap(INJECT_TGIDS, object.mapFd(INJECT_TGIDS));
         probeObject.reuseMap(CONN_LINKS, links.fd());
+        List<String> has = probeObject.mapNames();
+        for (String map : OPTIONAL) {
+            if (has.contains(map)) {
+                probeObject.reuseMap(map, object.mapFd(map));
+            }
+        }
         probeObject.setRodata(WAKEUP_BYTES, wakeupBytes);
         probeObject.setRodata(KERNEL_READS, kernelReads);
         probeObject.setRodata(INJECT_ENABLED, injection != null);
