@@ -4,7 +4,14 @@
 #   httpserver-go1.2x            test HTTP server (src/test/go/httpserver), one per Go minor, with symbols
 #   httpserver-go1.2x-stripped   the same built with -ldflags='-s -w' (no .symtab, no DWARF)
 #   otlpsend                     sends one span over OTLP/gRPC (src/test/go/otlpsend)
+#   dbserver-go1.26              database/sql service: SQLite, pgx, lib/pq (src/test/go/dbserver)
+#   dbserver-sqlite-stripped     the same with SQLite alone, -ldflags='-s -w'
+#   dbserver-go1.2x-oldest       PostgreSQL alone, oldest supported pgx and lib/pq (go 1.23 to 1.25)
+#   redisserver-go1.26           go-redis v9 service, newest release (src/test/go/redisserver)
+#   redisserver-go1.23-oldest    the same with the oldest supported go-redis (go.oldest.mod)
 #   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug exporters)
+#   python-venv                  the interop test's Python service (OpenTelemetry, Flask from PyPI)
+#   kafka/                       Apache Kafka's jars from Maven Central (src/test/peers/fetch-kafka.sh)
 #   MANIFEST                     "name go-version path" per artifact
 #
 # Needs only `go` (any version >= 1.21) and the Go module proxy: each artifact is built by a pinned
@@ -51,10 +58,10 @@ hash_inputs() {
   done | sha256sum | cut -d' ' -f1
 }
 
-# go_files DIR : f: items for go.mod/go.sum and all .go files directly in DIR, sorted.
+# go_files DIR : f: items for go.mod/go.sum (and alternate go.*.mod/go.*.sum) and all .go files directly in DIR, sorted.
 go_files() {
   local f
-  while IFS= read -r f; do printf 'f:%s\n' "$f"; done < <(find "$1" -maxdepth 1 -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort)
+  while IFS= read -r f; do printf 'f:%s\n' "$f"; done < <(find "$1" -maxdepth 1 -type f \( -name '*.go' -o -name 'go*.mod' -o -name 'go*.sum' \) | LC_ALL=C sort)
 }
 
 is_cached() { # NAME HASH
@@ -89,26 +96,37 @@ for v in "${GO_VERSIONS[@]}"; do
   done
 done
 
-# build_module NAME GO_VERSION DIR: a fixture that is a Go module of its own (static, -trimpath)
+# build_module NAME GO_VERSION DIR [GO_BUILD_FLAG...]: a fixture that is a Go module of its own (static,
+# -trimpath), e.g. with -tags or -ldflags
 build_module() {
   local name=$1 go=$2 dir=$3 h start inputs
+  shift 3
   mapfile -t inputs < <(go_files "$dir")
-  h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$go" "s:flags=-trimpath" "${inputs[@]}")
+  h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$go" "s:flags=-trimpath $*" "${inputs[@]}")
   MANIFEST+=("$name go$go $OUT/$name")
   if is_cached "$name" "$h"; then
     report cached "$name" ""
     return
   fi
   start=$SECONDS
-  (cd "$dir" && GOTOOLCHAIN=go$go CGO_ENABLED=0 go build -trimpath -o "$TMP/$name" .)
+  (cd "$dir" && GOTOOLCHAIN=go$go CGO_ENABLED=0 go build -trimpath "$@" -o "$TMP/$name" .)
   install_artifact "$name" "$h" "$TMP/$name"
   report built "$name" "($((SECONDS - start))s)"
 }
 
-# otlpsend needs the OTel SDK and a newer Go; dbserver is database/sql on SQLite (modernc.org/sqlite
-# needs Go 1.26)
+# otlpsend needs the OTel SDK and a newer Go. dbserver is database/sql on SQLite and PostgreSQL
+# (pgx, lib/pq); modernc.org/sqlite needs Go 1.26. Its stripped variant links SQLite alone: no
+# symbols, no DWARF, one driver.
 build_module otlpsend "$HOST_GO" "$HERE/go/otlpsend"
 build_module dbserver-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/dbserver"
+build_module dbserver-sqlite-stripped "${GO_VERSIONS[-1]}" "$HERE/go/dbserver" -tags=sqliteonly "-ldflags=-s -w"
+# go-redis v9: the newest release (Go 1.26) and the oldest supported one (go.oldest.mod, Go 1.23)
+build_module redisserver-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/redisserver"
+build_module redisserver-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/redisserver" -modfile=go.oldest.mod
+# the version matrix: PostgreSQL drivers at their oldest supported releases (go.oldest.mod) on older Go
+for v in "${GO_VERSIONS[@]:0:3}"; do
+  build_module "dbserver-go${v%.*}-oldest" "$v" "$HERE/go/dbserver" -tags=pgonly -modfile=go.oldest.mod
+done
 
 # --- OpenTelemetry Collector via the official builder ---
 name=otelcol-tracebee
@@ -149,6 +167,8 @@ else
   printf '%s\n' "$h" > "$OUT/.stamps/$name"
   report built "$name" "($((SECONDS - start))s)"
 fi
+
+"$HERE/peers/fetch-kafka.sh" "$OUT/kafka"  # jars of the Kafka broker the peer tests start (io.tracebee.peers)
 
 printf '%s\n' "${MANIFEST[@]}" > "$TMP/MANIFEST"
 mv -f "$TMP/MANIFEST" "$OUT/MANIFEST"

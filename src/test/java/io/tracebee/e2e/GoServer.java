@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -21,9 +22,10 @@ public final class GoServer implements AutoCloseable {
     }
 
     /** Starts the fixture, e.g. {@code httpserver-go1.26}, on a free loopback port. */
-    public static GoServer start(String fixture) {
-        ManagedProcess p = ManagedProcess.start(fixture,
-                List.of(Fixtures.file(fixture).toString(), "-addr", "127.0.0.1:0"), Map.of());
+    public static GoServer start(String fixture, String... args) {
+        List<String> command = new ArrayList<>(List.of(Fixtures.file(fixture).toString(), "-addr", "127.0.0.1:0"));
+        command.addAll(List.of(args));
+        ManagedProcess p = ManagedProcess.start(fixture, command, Map.of());
         String line = p.awaitLine(l -> l.startsWith("listening on "), Duration.ofSeconds(20));
         return new GoServer(p, line.substring("listening on ".length()).trim());
     }
