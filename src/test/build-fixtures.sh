@@ -3,6 +3,9 @@
 #
 #   httpserver-go1.2x            test HTTP server (src/test/go/httpserver), one per Go minor, with symbols
 #   httpserver-go1.2x-stripped   the same built with -ldflags='-s -w' (no .symtab, no DWARF)
+#   routeserver-go1.2x           gin + gorilla/mux service (src/test/go/routeserver), newest releases (go 1.25+)
+#   routeserver-go1.2x-oldest    the same with the oldest supported releases (go.oldest.mod)
+#   routeserver-go1.26-stripped  newest releases, -ldflags='-s -w'
 #   otlpsend                     sends one span over OTLP/gRPC (src/test/go/otlpsend)
 #   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug exporters)
 #   MANIFEST                     "name go-version path" per artifact
@@ -51,10 +54,10 @@ hash_inputs() {
   done | sha256sum | cut -d' ' -f1
 }
 
-# go_files DIR : f: items for go.mod/go.sum and all .go files directly in DIR, sorted.
+# go_files DIR : f: items for go.mod/go.sum (and alternate go.*.mod/go.*.sum) and all .go files directly in DIR, sorted.
 go_files() {
   local f
-  while IFS= read -r f; do printf 'f:%s\n' "$f"; done < <(find "$1" -maxdepth 1 -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort)
+  while IFS= read -r f; do printf 'f:%s\n' "$f"; done < <(find "$1" -maxdepth 1 -type f \( -name '*.go' -o -name 'go*.mod' -o -name 'go*.sum' \) | LC_ALL=C sort)
 }
 
 is_cached() { # NAME HASH
@@ -89,18 +92,20 @@ for v in "${GO_VERSIONS[@]}"; do
   done
 done
 
-# build_module NAME GO_VERSION DIR: a fixture that is a Go module of its own (static, -trimpath)
+# build_module NAME GO_VERSION DIR [GO_BUILD_FLAG...]: a fixture that is a Go module of its own (static,
+# -trimpath), e.g. with -tags or -ldflags
 build_module() {
   local name=$1 go=$2 dir=$3 h start inputs
+  shift 3
   mapfile -t inputs < <(go_files "$dir")
-  h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$go" "s:flags=-trimpath" "${inputs[@]}")
+  h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$go" "s:flags=-trimpath $*" "${inputs[@]}")
   MANIFEST+=("$name go$go $OUT/$name")
   if is_cached "$name" "$h"; then
     report cached "$name" ""
     return
   fi
   start=$SECONDS
-  (cd "$dir" && GOTOOLCHAIN=go$go CGO_ENABLED=0 go build -trimpath -o "$TMP/$name" .)
+  (cd "$dir" && GOTOOLCHAIN=go$go CGO_ENABLED=0 go build -trimpath "$@" -o "$TMP/$name" .)
   install_artifact "$name" "$h" "$TMP/$name"
   report built "$name" "($((SECONDS - start))s)"
 }
@@ -133,6 +138,16 @@ else
   install_artifact "$name" "$h" "$TMP/otelcol-src/$name"
   report built "$name" "($((SECONDS - start))s)"
 fi
+
+# --- http.route: gin + gorilla/mux, newest releases where their go.mod allows (go 1.25), the oldest
+# supported ones (gin v1.5.0, mux v1.6.2: go.oldest.mod) on every Go release ---
+for v in "${GO_VERSIONS[@]}"; do
+  build_module "routeserver-go${v%.*}-oldest" "$v" "$HERE/go/routeserver" -modfile=go.oldest.mod
+done
+for v in "${GO_VERSIONS[@]:2}"; do
+  build_module "routeserver-go${v%.*}" "$v" "$HERE/go/routeserver"
+done
+build_module routeserver-go1.26-stripped "${GO_VERSIONS[-1]}" "$HERE/go/routeserver" "-ldflags=-s -w"
 
 # --- the interop test's Python service: a venv with OpenTelemetry and Flask from PyPI ---
 name=python-venv

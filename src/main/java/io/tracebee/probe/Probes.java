@@ -2,6 +2,7 @@ package io.tracebee.probe;
 
 import io.tracebee.probe.dbsql.DbSqlProbes;
 import io.tracebee.probe.goruntime.GoRuntimeProbes;
+import io.tracebee.probe.httproute.HttpRouteProbes;
 import io.tracebee.probe.nethttp.NetHttpProbes;
 import java.util.List;
 
@@ -11,5 +12,6 @@ public final class Probes {
     }
 
     public static final List<ProbeSpec> ALL =
-            List.of(GoRuntimeProbes.GOROUTINES, NetHttpProbes.SERVER, NetHttpProbes.CLIENT, DbSqlProbes.SQL);
+            List.of(GoRuntimeProbes.GOROUTINES, NetHttpProbes.SERVER, NetHttpProbes.CLIENT, DbSqlProbes.SQL,
+                    HttpRouteProbes.GIN, HttpRouteProbes.GORILLA, HttpRouteProbes.GORILLA_POINTER_RECEIVER);
 }
