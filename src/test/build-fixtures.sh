@@ -3,6 +3,9 @@
 #
 #   httpserver-go1.2x            test HTTP server (src/test/go/httpserver), one per Go minor, with symbols
 #   httpserver-go1.2x-stripped   the same built with -ldflags='-s -w' (no .symtab, no DWARF)
+#   routeserver-go1.2x           gin + gorilla/mux service (src/test/go/routeserver), newest releases (go 1.25+)
+#   routeserver-go1.2x-oldest    the same with the oldest supported releases (go.oldest.mod)
+#   routeserver-go1.26-stripped  newest releases, -ldflags='-s -w'
 #   otlpsend                     sends one span over OTLP/gRPC (src/test/go/otlpsend)
 #   dbserver-go1.26              database/sql service: SQLite, pgx, lib/pq (src/test/go/dbserver)
 #   dbserver-sqlite-stripped     the same with SQLite alone, -ldflags='-s -w'
@@ -151,6 +154,16 @@ else
   install_artifact "$name" "$h" "$TMP/otelcol-src/$name"
   report built "$name" "($((SECONDS - start))s)"
 fi
+
+# --- http.route: gin + gorilla/mux, newest releases where their go.mod allows (go 1.25), the oldest
+# supported ones (gin v1.5.0, mux v1.6.2: go.oldest.mod) on every Go release ---
+for v in "${GO_VERSIONS[@]}"; do
+  build_module "routeserver-go${v%.*}-oldest" "$v" "$HERE/go/routeserver" -modfile=go.oldest.mod
+done
+for v in "${GO_VERSIONS[@]:2}"; do
+  build_module "routeserver-go${v%.*}" "$v" "$HERE/go/routeserver"
+done
+build_module routeserver-go1.26-stripped "${GO_VERSIONS[-1]}" "$HERE/go/routeserver" "-ldflags=-s -w"
 
 # --- the interop test's Python service: a venv with OpenTelemetry and Flask from PyPI ---
 name=python-venv

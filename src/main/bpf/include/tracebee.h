@@ -80,6 +80,14 @@ struct tb_event_header {
 #define TB_HTTP_SCHEME_MAX 8
 #define TB_HTTP_QUERY_MAX 128
 #define TB_TRACESTATE_MAX 256
+#define TB_HTTP_ROUTE_MAX 128
+
+/* Which router matched a server request's route template (struct tb_http_server_event.route_source). */
+enum tb_route_source {
+	TB_ROUTE_NONE = 0,
+	TB_ROUTE_GIN = 1,      /* github.com/gin-gonic/gin: Context.fullPath, e.g. "/users/:id" */
+	TB_ROUTE_GORILLA = 2,  /* github.com/gorilla/mux: the route's path template, e.g. "/items/{id:[0-9]+}" */
+};
 
 /* net/http server request, emitted when serverHandler.ServeHTTP returns. */
 struct tb_http_server_event {
@@ -95,7 +103,9 @@ struct tb_http_server_event {
 	__u16 flags;        /* TB_HTTP_FLAG_* */
 	__u16 query_len;
 	__u16 tracestate_len;  /* bytes valid in tracestate[]; 0 when the request carried none */
-	__u16 _pad[2];
+	__u16 route_len;    /* bytes valid in route[]; 0 when no framework router matched */
+	__u8 route_source;  /* enum tb_route_source */
+	__u8 _pad;
 	struct tb_conn conn;
 	char method[TB_HTTP_METHOD_MAX];
 	char path[TB_HTTP_PATH_MAX];
@@ -104,6 +114,7 @@ struct tb_http_server_event {
 	char host[TB_HTTP_HOST_MAX];         /* Request.Host, "name[:port]" */
 	char query[TB_HTTP_QUERY_MAX];       /* URL.RawQuery, without "?" */
 	char tracestate[TB_TRACESTATE_MAX];  /* the W3C tracestate header continued with traceparent */
+	char route[TB_HTTP_ROUTE_MAX];       /* a framework's route template, in its own syntax */
 };
 
 #define TB_HTTP_CLIENT_FLAG_ERROR 1     /* roundTrip returned an error (no response) */

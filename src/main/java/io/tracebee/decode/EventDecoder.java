@@ -109,6 +109,8 @@ public final class EventDecoder {
                 utf8(d, off + HS_PATH, pathLen),
                 pathLen == HTTP_PATH_MAX,
                 utf8(d, off + HS_PATTERN, u16(d, off + HS_PATTERN_LEN, HTTP_PATTERN_MAX)),
+                utf8(d, off + HS_ROUTE, u16(d, off + HS_ROUTE_LEN, HTTP_ROUTE_MAX)),
+                HttpServerEvent.RouteSource.of(d[off + HS_ROUTE_SOURCE] & 0xff),
                 ascii(d, off + HS_REMOTE_ADDR, u16(d, off + HS_REMOTE_LEN, HTTP_ADDR_MAX)),
                 utf8(d, off + HS_HOST, u16(d, off + HS_HOST_LEN, HTTP_HOST_MAX)),
                 utf8(d, off + HS_QUERY, u16(d, off + HS_QUERY_LEN, HTTP_QUERY_MAX)),

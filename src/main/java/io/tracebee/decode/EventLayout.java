@@ -69,6 +69,8 @@ public final class EventLayout {
     public static final int HTTP_FLAG_TLS = 1;
     public static final int HS_QUERY_LEN = 128;
     public static final int HS_TRACESTATE_LEN = 130;
+    public static final int HS_ROUTE_LEN = 132;
+    public static final int HS_ROUTE_SOURCE = 134;
     public static final int HS_CONN = 136;
     public static final int HS_METHOD = 184;
     public static final int HS_PATH = 200;
@@ -78,7 +80,14 @@ public final class EventLayout {
     public static final int HS_QUERY = 648;
     public static final int HS_TRACESTATE = 776;
     public static final int TRACESTATE_MAX = 256;
-    public static final int HTTP_SERVER_SIZE = 1032;
+    public static final int HS_ROUTE = 1032;
+    public static final int HTTP_ROUTE_MAX = 128;
+    public static final int HTTP_SERVER_SIZE = 1160;
+
+    // enum tb_route_source
+    public static final int ROUTE_NONE = 0;
+    public static final int ROUTE_GIN = 1;
+    public static final int ROUTE_GORILLA = 2;
 
     // struct tb_http_client_event
     public static final int HTTP_SCHEME_MAX = 8;

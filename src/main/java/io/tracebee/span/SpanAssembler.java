@@ -60,7 +60,7 @@ public final class SpanAssembler {
 
     private Span httpServer(CorrelatedEvent ce, HttpServerEvent e) {
         String method = HttpSemconv.normalizeMethod(e.method());
-        String route = HttpSemconv.routeOf(e.pattern());
+        String route = HttpSemconv.route(e.route(), e.pattern());
         int status = e.status() == 0 ? 200 : e.status();
         Attributes.Builder a = Attributes.builder()
                 .put("http.request.method", method);

@@ -178,6 +178,12 @@ public final class EventBytes {
         return str(HS_PATTERN, HS_PATTERN_LEN, HTTP_PATTERN_MAX, s);
     }
 
+    /** A framework's route template and the router it came from (EventLayout.ROUTE_*). */
+    public EventBytes route(String s, int source) {
+        b.put(HS_ROUTE_SOURCE, (byte) source);
+        return str(HS_ROUTE, HS_ROUTE_LEN, HTTP_ROUTE_MAX, s);
+    }
+
     public EventBytes remote(String s) {
         return str(HS_REMOTE_ADDR, HS_REMOTE_LEN, HTTP_ADDR_MAX, s);
     }

@@ -81,6 +81,13 @@ class EventLayoutTest {
         assertThat(HS_TRACESTATE).isEqualTo(off(e, "tracestate"));
         assertThat(HS_CONN).isEqualTo(off(e, "conn"));
         assertThat(TRACESTATE_MAX).isEqualTo(EventLayoutNative.constant("TB_TRACESTATE_MAX"));
+        assertThat(HS_ROUTE_LEN).isEqualTo(off(e, "route_len"));
+        assertThat(HS_ROUTE_SOURCE).isEqualTo(off(e, "route_source"));
+        assertThat(HS_ROUTE).isEqualTo(off(e, "route"));
+        assertThat(HTTP_ROUTE_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_ROUTE_MAX"));
+        assertThat(ROUTE_NONE).isEqualTo(EventLayoutNative.constant("TB_ROUTE_NONE"));
+        assertThat(ROUTE_GIN).isEqualTo(EventLayoutNative.constant("TB_ROUTE_GIN"));
+        assertThat(ROUTE_GORILLA).isEqualTo(EventLayoutNative.constant("TB_ROUTE_GORILLA"));
         assertThat(HTTP_SERVER_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
         assertThat(HTTP_METHOD_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_METHOD_MAX"));
         assertThat(HTTP_PATH_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_PATH_MAX"));

@@ -193,6 +193,26 @@ class SpanAssemblerTest {
     }
 
     @Test
+    void aFrameworkRouteNamesTheSpanAndWinsOverTheServeMuxPattern() {
+        Span gin = assemble(EventBytes.httpServer().method("GET").path("/api/users/7").pattern("/api/")
+                .route("/api/users/:id", EventLayout.ROUTE_GIN));
+        assertThat(gin.name()).isEqualTo("GET /api/users/:id");
+        assertThat(gin.attributes().asMap()).containsEntry("http.route", "/api/users/:id");
+
+        Span mux = assemble(EventBytes.httpServer().method("GET").path("/items/7")
+                .route("/items/{id:[0-9]+}", EventLayout.ROUTE_GORILLA));
+        assertThat(mux.name()).isEqualTo("GET /items/{id:[0-9]+}");
+        assertThat(mux.attributes().asMap()).containsEntry("http.route", "/items/{id:[0-9]+}");
+
+        // a router that matched nothing (404, 405) leaves the ServeMux's answer, if there was one
+        Span notFound = assemble(EventBytes.httpServer().method("GET").path("/api/nope").pattern("/api/").status(404));
+        assertThat(notFound.name()).isEqualTo("GET /api/");
+        Span bare = assemble(EventBytes.httpServer().method("DELETE").path("/users/7").status(405));
+        assertThat(bare.name()).isEqualTo("DELETE");
+        assertThat(bare.attributes().asMap()).doesNotContainKey("http.route");
+    }
+
+    @Test
     void noPatternNamesTheSpanByMethodOnly() {
         Span s = assemble(EventBytes.httpServer().method("POST").path("/echo").status(0));
         assertThat(s.name()).isEqualTo("POST");
