@@ -36,15 +36,38 @@ tb_setup() {
   # the interop test's Python service (a venv with OpenTelemetry from PyPI, built by build-fixtures.sh)
   command -v python3 >/dev/null || pkgs+=(python3)
   python3 -c 'import ensurepip' 2>/dev/null || pkgs+=(python3-venv)
+  # real protocol peers of the end-to-end tests (io.tracebee.peers): each test starts its own server
+  # as an unprivileged user on a free port, so the packages' own services are never used
+  compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || pkgs+=(postgresql)
+  command -v redis-server >/dev/null || pkgs+=(redis-server)
   if [ ${#pkgs[@]} -gt 0 ]; then
     echo "tracebee: installing ${pkgs[*]}"
     tb_apt "${pkgs[@]}"
+    tb_stop_peer_services "${pkgs[@]}"
   fi
   tb_setup_go
   if [ ! -r /sys/kernel/btf/vmlinux ]; then
     echo "tracebee: this kernel has no BTF (/sys/kernel/btf/vmlinux); tracebee needs Linux 5.8+ with CONFIG_DEBUG_INFO_BTF" >&2
     exit 1
   fi
+}
+
+# Installing postgresql starts a cluster on 5432 and redis-server a server on 6379 (where systemd or
+# invoke-rc.d may start services). The tests never use them and they do not clash with the tests' free
+# ports; they only take memory, so the ones this run just installed are stopped and disabled.
+tb_stop_peer_services() {
+  local p
+  for p in "$@"; do
+    case $p in
+      postgresql|redis-server)
+        if [ -d /run/systemd/system ]; then
+          systemctl disable --now -q "$p" 2>/dev/null || true
+        else
+          service "$p" stop >/dev/null 2>&1 || true
+        fi
+        ;;
+    esac
+  done
 }
 
 # Go 1.21+ is needed (it fetches the exact toolchains the fixtures use through GOTOOLCHAIN).

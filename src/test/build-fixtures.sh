@@ -3,8 +3,21 @@
 #
 #   httpserver-go1.2x            test HTTP server (src/test/go/httpserver), one per Go minor, with symbols
 #   httpserver-go1.2x-stripped   the same built with -ldflags='-s -w' (no .symtab, no DWARF)
+#   routeserver-go1.2x           gin + gorilla/mux service (src/test/go/routeserver), newest releases (go 1.25+)
+#   routeserver-go1.2x-oldest    the same with the oldest supported releases (go.oldest.mod)
+#   routeserver-go1.26-stripped  newest releases, -ldflags='-s -w'
 #   otlpsend                     sends one span over OTLP/gRPC (src/test/go/otlpsend)
+#   dbserver-go1.26              database/sql service: SQLite, pgx, lib/pq (src/test/go/dbserver)
+#   dbserver-sqlite-stripped     the same with SQLite alone, -ldflags='-s -w'
+#   dbserver-go1.2x-oldest       PostgreSQL alone, oldest supported pgx and lib/pq (go 1.23 to 1.25)
+#   redisserver-go1.26           go-redis v9 service, newest release (src/test/go/redisserver)
+#   redisserver-go1.23-oldest    the same with the oldest supported go-redis (go.oldest.mod)
+#   kafkaapp-go1.2x              kafka-go producer and consumers (src/test/go/kafkaapp), newest kafka-go (go 1.23, 1.26)
+#   kafkaapp-go1.2x-oldest       the same with the oldest supported kafka-go (go.oldest.mod)
+#   kafkaapp-go1.26-stripped     newest kafka-go, -ldflags='-s -w'
 #   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug exporters)
+#   python-venv                  the interop test's Python service (OpenTelemetry, Flask from PyPI)
+#   kafka/                       Apache Kafka's jars from Maven Central (src/test/peers/fetch-kafka.sh)
 #   MANIFEST                     "name go-version path" per artifact
 #
 # Needs only `go` (any version >= 1.21) and the Go module proxy: each artifact is built by a pinned
@@ -93,8 +106,8 @@ done
 # -trimpath), e.g. with -tags or -ldflags
 build_module() {
   local name=$1 go=$2 dir=$3 h start inputs
-  mapfile -t inputs < <(go_files "$dir")
   shift 3
+  mapfile -t inputs < <(go_files "$dir")
   h=$(hash_inputs "s:rev=$BUILD_REV" "s:go=$go" "s:flags=-trimpath $*" "${inputs[@]}")
   MANIFEST+=("$name go$go $OUT/$name")
   if is_cached "$name" "$h"; then
@@ -107,10 +120,19 @@ build_module() {
   report built "$name" "($((SECONDS - start))s)"
 }
 
-# otlpsend needs the OTel SDK and a newer Go; dbserver is database/sql on SQLite (modernc.org/sqlite
-# needs Go 1.26)
+# otlpsend needs the OTel SDK and a newer Go. dbserver is database/sql on SQLite and PostgreSQL
+# (pgx, lib/pq); modernc.org/sqlite needs Go 1.26. Its stripped variant links SQLite alone: no
+# symbols, no DWARF, one driver.
 build_module otlpsend "$HOST_GO" "$HERE/go/otlpsend"
 build_module dbserver-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/dbserver"
+build_module dbserver-sqlite-stripped "${GO_VERSIONS[-1]}" "$HERE/go/dbserver" -tags=sqliteonly "-ldflags=-s -w"
+# go-redis v9: the newest release (Go 1.26) and the oldest supported one (go.oldest.mod, Go 1.23)
+build_module redisserver-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/redisserver"
+build_module redisserver-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/redisserver" -modfile=go.oldest.mod
+# the version matrix: PostgreSQL drivers at their oldest supported releases (go.oldest.mod) on older Go
+for v in "${GO_VERSIONS[@]:0:3}"; do
+  build_module "dbserver-go${v%.*}-oldest" "$v" "$HERE/go/dbserver" -tags=pgonly -modfile=go.oldest.mod
+done
 
 # --- OpenTelemetry Collector via the official builder ---
 name=otelcol-tracebee
@@ -136,10 +158,17 @@ else
   report built "$name" "($((SECONDS - start))s)"
 fi
 
-# --- kafkaapp (src/test/go/kafkaapp): kafka-go producer and consumers behind an HTTP server ---
-#   kafkaapp-go1.2x            newest kafka-go (go.mod)
-#   kafkaapp-go1.2x-oldest     oldest supported kafka-go (go.oldest.mod)
-#   kafkaapp-go1.26-stripped   newest, -ldflags='-s -w': no DWARF, so the kafka-go probes are skipped
+# --- http.route: gin + gorilla/mux, newest releases where their go.mod allows (go 1.25), the oldest
+# supported ones (gin v1.5.0, mux v1.6.2: go.oldest.mod) on every Go release ---
+for v in "${GO_VERSIONS[@]}"; do
+  build_module "routeserver-go${v%.*}-oldest" "$v" "$HERE/go/routeserver" -modfile=go.oldest.mod
+done
+for v in "${GO_VERSIONS[@]:2}"; do
+  build_module "routeserver-go${v%.*}" "$v" "$HERE/go/routeserver"
+done
+build_module routeserver-go1.26-stripped "${GO_VERSIONS[-1]}" "$HERE/go/routeserver" "-ldflags=-s -w"
+
+# --- kafka-go: newest (v0.4.51) and oldest supported (v0.4.47, go.oldest.mod) on the oldest and newest Go ---
 for v in "${GO_VERSIONS[0]}" "${GO_VERSIONS[-1]}"; do
   build_module "kafkaapp-go${v%.*}" "$v" "$HERE/go/kafkaapp"
   build_module "kafkaapp-go${v%.*}-oldest" "$v" "$HERE/go/kafkaapp" -modfile=go.oldest.mod

@@ -11,6 +11,9 @@
  * client on this host that sent the request on this TCP connection (tb_conn.h); else the span the
  * goroutine is in; else none (a new trace). All decided at entry, so the handler's own calls inherit it:
  * through the goroutine, the goroutines it starts, and the request's context.Context.
+ *
+ * The route: Request.Pattern (a Go 1.22+ ServeMux) and, when a framework router matched, its template,
+ * which gin_routes.bpf.c / gorilla_routes.bpf.c left in tb_routes under this span's id.
  */
 #include "tb_common.h"
 #include "tb_conn.h"
@@ -115,6 +118,23 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 	return 0;
 }
 
+/* Moves the route a framework router recorded for this span (tb_routes.h), if any, into the event. */
+static __always_inline void take_route(struct tb_http_server_event *e, __u32 pid)
+{
+	struct tb_span_key k = {.pid = pid};
+	__builtin_memcpy(k.span_id, e->h.sc.span_id, TB_SPAN_ID_SIZE);
+	struct tb_route *r = bpf_map_lookup_elem(&tb_routes, &k);
+	if (!r) {
+		e->route_len = 0;
+		e->route_source = TB_ROUTE_NONE;
+		return;
+	}
+	__builtin_memcpy(e->route, r->route, TB_HTTP_ROUTE_MAX);
+	e->route_len = r->len;
+	e->route_source = r->source;
+	bpf_map_delete_elem(&tb_routes, &k);
+}
+
 SEC("uprobe")
 int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 {
@@ -168,6 +188,7 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	e->flags = 0;
 	if (has_request_tls && go_read_ptr(req, off_request_tls))
 		e->flags |= TB_HTTP_FLAG_TLS;
+	take_route(e, key.pid);
 
 	tb_submit(e);
 	bpf_map_delete_elem(&http_server_calls, &key);

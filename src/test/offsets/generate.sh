@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates src/main/resources/offsets/go-stdlib.json: builds the test HTTP server with each Go
-# release below (toolchains come from the Go module proxy via GOTOOLCHAIN) and reads the struct
-# offsets from each binary's DWARF. A release between two listed ones of the same minor is covered
+# Regenerates src/main/resources/offsets/go-stdlib.json: builds the test HTTP server and the database/sql
+# test service (PostgreSQL drivers only, their oldest supported releases: any Go from 1.23 builds it)
+# with each Go release below (toolchains come from the Go module proxy via GOTOOLCHAIN) and reads the
+# struct offsets from each binary's DWARF. A release between two listed ones of the same minor is covered
 # only when both agree on a field (see OffsetTable), so list the first and last patch of each minor
 # and every patch where a field moved.
 set -euo pipefail
@@ -17,6 +18,12 @@ for v in "${RELEASES[@]}"; do
     echo "built $bin" >&2
   fi
   bins+=("$bin")
+  db="$out/dbserver-$v"
+  if [ ! -x "$db" ] || [ -n "$(find src/test/go/dbserver -newer "$db" | head -1)" ]; then
+    (cd src/test/go/dbserver && GOTOOLCHAIN=$v CGO_ENABLED=0 go build -trimpath -tags=pgonly -modfile=go.oldest.mod -o "$db.tmp" . && mv "$db.tmp" "$db")
+    echo "built $db" >&2
+  fi
+  bins+=("$db")
 done
 [ -d target/test-classes/io/tracebee/probe ] || ./mvnw -B -q -o test-compile
 java -cp target/classes:target/test-classes io.tracebee.probe.OffsetTableTool "${bins[@]}" \

@@ -234,6 +234,33 @@ static __always_inline bool tb_ctx_span(__u32 pid, void *ctx, struct tb_span_con
 	return false;
 }
 
+/*
+ * Route templates found by framework routers (gin, gorilla/mux: *_routes.bpf.c), by the server span they
+ * belong to, until that span's RET takes them (http_server.bpf.c). A router finds the span through the
+ * goroutine's current span; keying by its span id means a route can only ever land on the request that
+ * matched it, however requests interleave on goroutines and connections. LRU: a route written under a
+ * span that is not a traced server span is never taken and ages out.
+ */
+struct tb_span_key {
+	__u32 pid;
+	__u32 _pad;
+	__u8 span_id[TB_SPAN_ID_SIZE];
+};
+
+struct tb_route {
+	__u16 len;
+	__u8 source;  /* enum tb_route_source */
+	__u8 _pad[5];
+	char route[TB_HTTP_ROUTE_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_span_key);
+	__type(value, struct tb_route);
+	__uint(max_entries, 16384);
+} tb_routes SEC(".maps");
+
 static __always_inline void tb_random_bytes(__u8 *dst, int n)
 {
 	for (int i = 0; i < n; i += 4) {

@@ -15,8 +15,9 @@ enum tb_event_kind {
 	TB_EV_HTTP_SERVER = 1,
 	TB_EV_HTTP_CLIENT = 2,
 	TB_EV_DB_SQL = 3,
-	TB_EV_KAFKA_PRODUCER = 4,
-	TB_EV_KAFKA_CONSUMER = 5,
+	TB_EV_REDIS = 4,
+	TB_EV_KAFKA_PRODUCER = 5,
+	TB_EV_KAFKA_CONSUMER = 6,
 };
 
 /* Where a span's parent came from (struct tb_span_context.origin of the parent). */
@@ -82,6 +83,14 @@ struct tb_event_header {
 #define TB_HTTP_SCHEME_MAX 8
 #define TB_HTTP_QUERY_MAX 128
 #define TB_TRACESTATE_MAX 256
+#define TB_HTTP_ROUTE_MAX 128
+
+/* Which router matched a server request's route template (struct tb_http_server_event.route_source). */
+enum tb_route_source {
+	TB_ROUTE_NONE = 0,
+	TB_ROUTE_GIN = 1,      /* github.com/gin-gonic/gin: Context.fullPath, e.g. "/users/:id" */
+	TB_ROUTE_GORILLA = 2,  /* github.com/gorilla/mux: the route's path template, e.g. "/items/{id:[0-9]+}" */
+};
 
 /* net/http server request, emitted when serverHandler.ServeHTTP returns. */
 struct tb_http_server_event {
@@ -97,7 +106,9 @@ struct tb_http_server_event {
 	__u16 flags;        /* TB_HTTP_FLAG_* */
 	__u16 query_len;
 	__u16 tracestate_len;  /* bytes valid in tracestate[]; 0 when the request carried none */
-	__u16 _pad[2];
+	__u16 route_len;    /* bytes valid in route[]; 0 when no framework router matched */
+	__u8 route_source;  /* enum tb_route_source */
+	__u8 _pad;
 	struct tb_conn conn;
 	char method[TB_HTTP_METHOD_MAX];
 	char path[TB_HTTP_PATH_MAX];
@@ -106,6 +117,7 @@ struct tb_http_server_event {
 	char host[TB_HTTP_HOST_MAX];         /* Request.Host, "name[:port]" */
 	char query[TB_HTTP_QUERY_MAX];       /* URL.RawQuery, without "?" */
 	char tracestate[TB_TRACESTATE_MAX];  /* the W3C tracestate header continued with traceparent */
+	char route[TB_HTTP_ROUTE_MAX];       /* a framework's route template, in its own syntax */
 };
 
 #define TB_HTTP_CLIENT_FLAG_ERROR 1     /* roundTrip returned an error (no response) */
@@ -132,16 +144,61 @@ struct tb_http_client_event {
 };
 
 #define TB_DB_QUERY_MAX 512
+#define TB_DB_ERROR_MAX 256
+#define TB_DB_CODE_MAX 8
 #define TB_DB_FLAG_ERROR 1      /* the call returned an error */
 #define TB_DB_FLAG_EXEC 2       /* ExecContext path (no rows), else a query */
+#define TB_DB_FLAG_PREPARED 4   /* a prepared statement (Stmt) ran */
 
-/* database/sql call (DB.queryDC / DB.execDC), emitted when it returns. */
+/* database/sql call (DB.queryDC / DB.execDC / Stmt.QueryContext / Stmt.ExecContext), emitted when it returns. */
 struct tb_db_event {
 	struct tb_event_header h;
 	__u16 query_len;  /* bytes valid in query[]; the statement may be longer */
 	__u16 flags;      /* TB_DB_FLAG_* */
 	__u32 query_full_len;  /* the statement's real length */
+	__u8 system;      /* the driver's database system: an index into the agent's list, 0 unknown */
+	__u8 error_type;  /* the returned error's dynamic type: an index into the agent's list, 0 unknown */
+	__u8 code_len;    /* bytes valid in code[] */
+	__u8 pad;
+	__u16 error_len;  /* bytes valid in error[] */
+	__u16 pad2;
+	char code[TB_DB_CODE_MAX];    /* the database's status code, e.g. a SQLSTATE, when the error has one */
 	char query[TB_DB_QUERY_MAX];
+	char error[TB_DB_ERROR_MAX];  /* the error's message, when its type is known */
+};
+
+#define TB_REDIS_ARGS_MAX 8
+#define TB_REDIS_ARG_MAX 64
+#define TB_REDIS_ADDR_MAX 64
+#define TB_REDIS_ERROR_MAX 128
+#define TB_REDIS_FLAG_ERROR 1     /* the call returned an error */
+#define TB_REDIS_FLAG_PIPELINE 2  /* a pipeline: args[i] is command i's name */
+#define TB_REDIS_FLAG_TX 4        /* a MULTI/EXEC transaction pipeline */
+#define TB_REDIS_KIND_BYTES 32    /* a []byte argument (Go kinds are 1..26) */
+
+/* One argument of a command, by its dynamic type. */
+struct tb_redis_arg {
+	__u8 kind;        /* the Go kind of the value (abi.Kind: 24 string, 2..16 numbers, 1 bool), TB_REDIS_KIND_BYTES, 0 unread */
+	__u8 len;         /* bytes valid in value[] */
+	__u16 pad;
+	__u32 full_len;   /* a string's or []byte's real length */
+	char value[TB_REDIS_ARG_MAX];  /* text, or a number's little-endian bytes (as many as its size) */
+};
+
+/* A go-redis command or pipeline ((*baseClient).process / processPipeline / processTxPipeline), emitted when it returns. */
+struct tb_redis_event {
+	struct tb_event_header h;
+	__u16 flags;      /* TB_REDIS_FLAG_* */
+	__u8 nargs;       /* entries valid in args[] */
+	__s8 key_pos;     /* the command's key position when not 1 (go-redis baseCmd.keyPos; 0 = default) */
+	__u32 argc;       /* the command's argument count, or the pipeline's command count */
+	__s64 db;         /* Options.DB, -1 unknown */
+	__u16 addr_len;
+	__u16 error_len;
+	__u32 pad;
+	char addr[TB_REDIS_ADDR_MAX];     /* Options.Addr: "host:port", or a unix socket path */
+	char error[TB_REDIS_ERROR_MAX];   /* the error's text when it is a string-kinded error (Redis's own replies) */
+	struct tb_redis_arg args[TB_REDIS_ARGS_MAX];
 };
 
 #define TB_KAFKA_TOPIC_MAX 128

@@ -49,6 +49,8 @@ import picocli.CommandLine.Option;
             "  TRACEBEE_RING_BUFFER_BYTES   kernel ring-buffer size, a power of two (default 8388608)",
             "  TRACEBEE_HTTP_INJECT         on (default) or off: write traceparent into outgoing HTTP/1.x",
             "                               requests of traced clients (sk_msg; their memory is not written)",
+            "  TRACEBEE_DB_QUERY_TEXT       on (default) or off: db.query.text on database spans (literals",
+            "                               are always replaced by ?; at most 512 bytes of a statement)",
             "  QUARKUS_HTTP_PORT            control-plane port (default 8686)",
             "  QUARKUS_HTTP_HOST            control-plane address (default 127.0.0.1)",
             "",

@@ -52,6 +52,9 @@ public final class EventDecoder {
         if (kind == KIND_DB_SQL && len >= DB_SIZE) {
             return db(data, off, header(data, off, kind));
         }
+        if (kind == KIND_REDIS && len >= REDIS_SIZE) {
+            return redis(data, off, header(data, off, kind));
+        }
         if (kind == KIND_KAFKA_PRODUCER && len >= KAFKA_PRODUCER_SIZE) {
             return kafkaProducer(data, off, header(data, off, kind));
         }
@@ -112,6 +115,8 @@ public final class EventDecoder {
                 utf8(d, off + HS_PATH, pathLen),
                 pathLen == HTTP_PATH_MAX,
                 utf8(d, off + HS_PATTERN, u16(d, off + HS_PATTERN_LEN, HTTP_PATTERN_MAX)),
+                utf8(d, off + HS_ROUTE, u16(d, off + HS_ROUTE_LEN, HTTP_ROUTE_MAX)),
+                HttpServerEvent.RouteSource.of(d[off + HS_ROUTE_SOURCE] & 0xff),
                 ascii(d, off + HS_REMOTE_ADDR, u16(d, off + HS_REMOTE_LEN, HTTP_ADDR_MAX)),
                 utf8(d, off + HS_HOST, u16(d, off + HS_HOST_LEN, HTTP_HOST_MAX)),
                 utf8(d, off + HS_QUERY, u16(d, off + HS_QUERY_LEN, HTTP_QUERY_MAX)),
@@ -143,7 +148,57 @@ public final class EventDecoder {
                 utf8(d, off + DB_QUERY, u16(d, off + DB_QUERY_LEN, DB_QUERY_MAX)),
                 (int) INT.get(d, off + DB_QUERY_FULL_LEN),
                 (flags & DB_FLAG_EXEC) != 0,
-                (flags & DB_FLAG_ERROR) != 0);
+                (flags & DB_FLAG_PREPARED) != 0,
+                (flags & DB_FLAG_ERROR) != 0,
+                Byte.toUnsignedInt(d[off + DB_SYSTEM]),
+                Byte.toUnsignedInt(d[off + DB_ERROR_TYPE]),
+                ascii(d, off + DB_CODE, Math.min(Byte.toUnsignedInt(d[off + DB_CODE_LEN]), DB_CODE_MAX)),
+                utf8(d, off + DB_ERROR, u16(d, off + DB_ERROR_LEN, DB_ERROR_MAX)));
+    }
+
+    private static RedisEvent redis(byte[] d, int off, EventHeader h) {
+        int flags = Short.toUnsignedInt((short) SHORT.get(d, off + REDIS_FLAGS));
+        int n = Math.min(Byte.toUnsignedInt(d[off + REDIS_NARGS]), REDIS_ARGS_MAX);
+        List<RedisEvent.Arg> args = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            args.add(redisArg(d, off + REDIS_ARGS + i * REDIS_ARG_SIZE));
+        }
+        return new RedisEvent(h,
+                (flags & REDIS_FLAG_PIPELINE) != 0,
+                (flags & REDIS_FLAG_TX) != 0,
+                (flags & REDIS_FLAG_ERROR) != 0,
+                d[off + REDIS_KEY_POS],
+                (int) INT.get(d, off + REDIS_ARGC),
+                (long) LONG.get(d, off + REDIS_DB),
+                utf8(d, off + REDIS_ADDR, u16(d, off + REDIS_ADDR_LEN, REDIS_ADDR_MAX)),
+                utf8(d, off + REDIS_ERROR, u16(d, off + REDIS_ERROR_LEN, REDIS_ERROR_MAX)),
+                args);
+    }
+
+    /** An argument by its Go kind: text, or a number from as many little-endian bytes as its size. */
+    private static RedisEvent.Arg redisArg(byte[] d, int at) {
+        int kind = Byte.toUnsignedInt(d[at + REDIS_ARG_KIND]);
+        int len = Math.min(Byte.toUnsignedInt(d[at + REDIS_ARG_LEN]), REDIS_ARG_MAX);
+        int full = (int) INT.get(d, at + REDIS_ARG_FULL_LEN);
+        int v = at + REDIS_ARG_VALUE;
+        Object value = switch (kind) {
+            case GO_KIND_STRING, REDIS_KIND_BYTES -> utf8(d, v, len);
+            case GO_KIND_BOOL -> len == 1 ? d[v] != 0 : null;
+            case GO_KIND_FLOAT32 -> len == 4 ? (double) Float.intBitsToFloat((int) INT.get(d, v)) : null;
+            case GO_KIND_FLOAT64 -> len == 8 ? Double.longBitsToDouble((long) LONG.get(d, v)) : null;
+            default -> kind >= GO_KIND_INT && kind <= GO_KIND_UINTPTR && len > 0 && len <= 8
+                    ? integer(d, v, len, kind < GO_KIND_UINT) : null;
+        };
+        return new RedisEvent.Arg(value, value instanceof String ? full : 0);
+    }
+
+    private static long integer(byte[] d, int at, int len, boolean signed) {
+        long x = 0;
+        for (int i = len - 1; i >= 0; i--) {
+            x = (x << 8) | (d[at + i] & 0xff);
+        }
+        int shift = 64 - 8 * len;
+        return signed && shift > 0 ? (x << shift) >> shift : x;
     }
 
     private static KafkaProducerEvent kafkaProducer(byte[] d, int off, EventHeader h) {

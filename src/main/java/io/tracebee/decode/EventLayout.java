@@ -11,8 +11,9 @@ public final class EventLayout {
     public static final int KIND_HTTP_SERVER = 1;
     public static final int KIND_HTTP_CLIENT = 2;
     public static final int KIND_DB_SQL = 3;
-    public static final int KIND_KAFKA_PRODUCER = 4;
-    public static final int KIND_KAFKA_CONSUMER = 5;
+    public static final int KIND_REDIS = 4;
+    public static final int KIND_KAFKA_PRODUCER = 5;
+    public static final int KIND_KAFKA_CONSUMER = 6;
 
     public static final int TRACE_ID_SIZE = 16;
     public static final int SPAN_ID_SIZE = 8;
@@ -71,6 +72,8 @@ public final class EventLayout {
     public static final int HTTP_FLAG_TLS = 1;
     public static final int HS_QUERY_LEN = 128;
     public static final int HS_TRACESTATE_LEN = 130;
+    public static final int HS_ROUTE_LEN = 132;
+    public static final int HS_ROUTE_SOURCE = 134;
     public static final int HS_CONN = 136;
     public static final int HS_METHOD = 184;
     public static final int HS_PATH = 200;
@@ -80,7 +83,14 @@ public final class EventLayout {
     public static final int HS_QUERY = 648;
     public static final int HS_TRACESTATE = 776;
     public static final int TRACESTATE_MAX = 256;
-    public static final int HTTP_SERVER_SIZE = 1032;
+    public static final int HS_ROUTE = 1032;
+    public static final int HTTP_ROUTE_MAX = 128;
+    public static final int HTTP_SERVER_SIZE = 1160;
+
+    // enum tb_route_source
+    public static final int ROUTE_NONE = 0;
+    public static final int ROUTE_GIN = 1;
+    public static final int ROUTE_GORILLA = 2;
 
     // struct tb_http_client_event
     public static final int HTTP_SCHEME_MAX = 8;
@@ -107,13 +117,59 @@ public final class EventLayout {
 
     // struct tb_db_event
     public static final int DB_QUERY_MAX = 512;
+    public static final int DB_ERROR_MAX = 256;
+    public static final int DB_CODE_MAX = 8;
     public static final int DB_FLAG_ERROR = 1;
     public static final int DB_FLAG_EXEC = 2;
+    public static final int DB_FLAG_PREPARED = 4;
     public static final int DB_QUERY_LEN = 112;
     public static final int DB_FLAGS = 114;
     public static final int DB_QUERY_FULL_LEN = 116;
-    public static final int DB_QUERY = 120;
-    public static final int DB_SIZE = 632;
+    public static final int DB_SYSTEM = 120;
+    public static final int DB_ERROR_TYPE = 121;
+    public static final int DB_CODE_LEN = 122;
+    public static final int DB_ERROR_LEN = 124;
+    public static final int DB_CODE = 128;
+    public static final int DB_QUERY = 136;
+    public static final int DB_ERROR = 648;
+    public static final int DB_SIZE = 904;
+
+    // Go's type kinds (internal/abi.Kind), as the redis probe reports them
+    public static final int GO_KIND_BOOL = 1;
+    public static final int GO_KIND_INT = 2;
+    public static final int GO_KIND_UINT = 7;
+    public static final int GO_KIND_UINTPTR = 12;
+    public static final int GO_KIND_FLOAT32 = 13;
+    public static final int GO_KIND_FLOAT64 = 14;
+    public static final int GO_KIND_STRING = 24;
+
+    // struct tb_redis_arg
+    public static final int REDIS_ARG_KIND = 0;
+    public static final int REDIS_ARG_LEN = 1;
+    public static final int REDIS_ARG_FULL_LEN = 4;
+    public static final int REDIS_ARG_VALUE = 8;
+    public static final int REDIS_ARG_SIZE = 72;
+
+    // struct tb_redis_event
+    public static final int REDIS_ARGS_MAX = 8;
+    public static final int REDIS_ARG_MAX = 64;
+    public static final int REDIS_ADDR_MAX = 64;
+    public static final int REDIS_ERROR_MAX = 128;
+    public static final int REDIS_FLAG_ERROR = 1;
+    public static final int REDIS_FLAG_PIPELINE = 2;
+    public static final int REDIS_FLAG_TX = 4;
+    public static final int REDIS_KIND_BYTES = 32;
+    public static final int REDIS_FLAGS = 112;
+    public static final int REDIS_NARGS = 114;
+    public static final int REDIS_KEY_POS = 115;
+    public static final int REDIS_ARGC = 116;
+    public static final int REDIS_DB = 120;
+    public static final int REDIS_ADDR_LEN = 128;
+    public static final int REDIS_ERROR_LEN = 130;
+    public static final int REDIS_ADDR = 136;
+    public static final int REDIS_ERROR = 200;
+    public static final int REDIS_ARGS = 328;
+    public static final int REDIS_SIZE = 904;
 
     // struct tb_kafka_producer_event and struct tb_kafka_consumer_event
     public static final int KAFKA_TOPIC_MAX = 128;

@@ -1,7 +1,7 @@
 package io.tracebee.decode;
 
 /** A decoded kernel event; one implementation per event kind. */
-public sealed interface TracedEvent permits HttpServerEvent, HttpClientEvent, DbEvent, KafkaProducerEvent,
-        KafkaConsumerEvent {
+public sealed interface TracedEvent permits HttpServerEvent, HttpClientEvent, DbEvent, RedisEvent,
+        KafkaProducerEvent, KafkaConsumerEvent {
     EventHeader header();
 }

@@ -443,6 +443,27 @@ public final class ElfFile {
         return Optional.empty();
     }
 
+    /** The {@code .symtab} symbols whose names start with {@code prefix}; decodes only those names. */
+    public List<Symbol> symbolsStartingWith(String prefix) {
+        Section symtab = sectionsByName.get(".symtab");
+        if (symtab == null) {
+            return List.of();
+        }
+        Section strtab = linkedStringTable(symtab);
+        byte[] wanted = prefix.getBytes(StandardCharsets.UTF_8);
+        long strEnd = strtab.offset() + strtab.size();
+        long count = symtab.size() / SYM_SIZE;
+        List<Symbol> out = new ArrayList<>();
+        for (long i = 1; i < count; i++) {
+            int e = (int) (symtab.offset() + i * SYM_SIZE);
+            long nameAt = strtab.offset() + Integer.toUnsignedLong(file.getInt(e));
+            if (nameAt + wanted.length < strEnd && startsWith(nameAt, wanted)) {
+                out.add(readSymbol(e, cString(nameAt, strEnd)));
+            }
+        }
+        return out;
+    }
+
     /** Every {@code .symtab} symbol (decodes all names; prefer {@link #symbol(String)} for lookups). */
     public List<Symbol> symbols() {
         Section symtab = sectionsByName.get(".symtab");
@@ -570,13 +591,17 @@ public final class ElfFile {
     }
 
     private boolean equalsCString(long at, byte[] wanted) {
+        return startsWith(at, wanted) && file.get((int) at + wanted.length) == 0;
+    }
+
+    private boolean startsWith(long at, byte[] wanted) {
         int p = (int) at;
         for (int i = 0; i < wanted.length; i++) {
             if (file.get(p + i) != wanted[i]) {
                 return false;
             }
         }
-        return file.get(p + wanted.length) == 0;
+        return true;
     }
 
     private String cString(long at, long limit) {

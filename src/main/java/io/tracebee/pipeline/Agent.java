@@ -129,7 +129,7 @@ public class Agent {
             EventDecoder decoder = new EventDecoder();
             Correlator correlator = new Correlator(targets);
             WallClock clock = new WallClock(() -> MonotonicClock.calibrate().offsetNanos());
-            SpanAssembler assembler = new SpanAssembler(clock);
+            SpanAssembler assembler = new SpanAssembler(clock, !settings.get("TRACEBEE_DB_QUERY_TEXT", "on").equals("off"));
 
             source = RingBufferSource.open(maps.ringBufferFd(), RingBufferSource.Options.defaults()
                     .withThreadName("tracebee-ringbuf").withPollTimeoutMillis(pollMillis));

@@ -68,18 +68,22 @@ public final class BpfInstrumenter implements Instrumenter {
         if (spec.module() != null && binary.buildInfo().dependency(spec.module()).isEmpty()) {
             return ProbeState.skipped(spec.library(), "module " + spec.module() + " is not in the binary");
         }
+        List<UprobeSpec> placed = new ArrayList<>();
         List<GoFunction> functions = new ArrayList<>();
         for (UprobeSpec u : spec.uprobes()) {
             Optional<GoFunction> f = binary.function(u.symbol());
-            if (f.isEmpty()) {
+            if (f.isEmpty() && !u.optional()) {
                 return ProbeState.skipped(spec.library(), "function " + u.symbol() + " is not in the binary");
             }
-            functions.add(f.get());
+            if (f.isPresent()) {
+                placed.add(u);
+                functions.add(f.get());
+            }
         }
         OffsetResolver.Resolution resolution = offsets.resolve(binary, spec.offsets());
         if (!resolution.complete()) {
             return ProbeState.skipped(spec.library(), "struct offsets unknown for " + binary.goVersion().raw()
-                    + (binary.dwarf().isPresent() ? "" : " (binary has no DWARF and the release is not in the offsets table)")
+                    + (binary.dwarf().isPresent() ? "" : " (binary has no DWARF)")
                     + ": " + String.join(", ", resolution.missingRequired()));
         }
 
@@ -98,12 +102,14 @@ public final class BpfInstrumenter implements Instrumenter {
                 }
             }
             features.forEach(object::setRodata);
+            spec.setup().beforeLoad(binary, object);
             maps.share(object);
             object.load();
             mine.add(object);
+            spec.setup().afterLoad(binary, object, offsets);
             for (int i = 0; i < functions.size(); i++) {
                 GoFunction fn = functions.get(i);
-                UprobeSpec u = spec.uprobes().get(i);
+                UprobeSpec u = placed.get(i);
                 long[] returns = u.returnProgram() == null ? new long[0] : fn.returnOffsets();
                 if (u.returnProgram() != null && returns.length == 0) {
                     throw new TargetInspectionException(TargetInspectionException.Reason.MALFORMED, path,

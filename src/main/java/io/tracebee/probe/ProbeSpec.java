@@ -1,5 +1,7 @@
 package io.tracebee.probe;
 
+import io.tracebee.bpf.BpfObject;
+import io.tracebee.inspect.GoBinary;
 import java.util.List;
 
 /**
@@ -8,11 +10,30 @@ import java.util.List;
  * @param library the instrumented library as users know it, e.g. "net/http"
  * @param object the BPF object's resource name under {@code bpf/}, without ".bpf.o"
  * @param module the Go module that must be in the binary's build info, or null for the standard library
- * @param uprobes the functions to probe; a missing function skips the whole probe with a reason
+ * @param uprobes the functions to probe; a missing required function skips the whole probe with a reason
  * @param offsets the struct offsets the program needs, set as {@code const volatile} globals before load
+ * @param setup what else the object needs from the binary, before and after load
  */
 public record ProbeSpec(String library, String object, String module, List<UprobeSpec> uprobes,
-        List<OffsetSpec> offsets) {
+        List<OffsetSpec> offsets, Setup setup) {
+
+    public ProbeSpec(String library, String object, String module, List<UprobeSpec> uprobes, List<OffsetSpec> offsets) {
+        this(library, object, module, uprobes, offsets, Setup.NONE);
+    }
+
+    /** Per-target configuration of a probe's object beyond struct offsets. */
+    public interface Setup {
+        Setup NONE = new Setup() {
+        };
+
+        /** Sets read-only data the verifier should see as constants. */
+        default void beforeLoad(GoBinary binary, BpfObject object) {
+        }
+
+        /** Fills the loaded object's maps, before any uprobe is attached. */
+        default void afterLoad(GoBinary binary, BpfObject object, OffsetResolver offsets) {
+        }
+    }
 
     /**
      * One probed function.
@@ -20,8 +41,13 @@ public record ProbeSpec(String library, String object, String module, List<Uprob
      * @param symbol the Go symbol, e.g. {@code net/http.serverHandler.ServeHTTP}
      * @param entryProgram program attached at the function's entry, or null
      * @param returnProgram program attached at every RET of the function, or null
+     * @param optional a function the linker may have left out because the program never calls it: then
+     *        only this uprobe is left out
      */
-    public record UprobeSpec(String symbol, String entryProgram, String returnProgram) {
+    public record UprobeSpec(String symbol, String entryProgram, String returnProgram, boolean optional) {
+        public UprobeSpec(String symbol, String entryProgram, String returnProgram) {
+            this(symbol, entryProgram, returnProgram, false);
+        }
     }
 
     /**

@@ -16,6 +16,8 @@ public final class SharedMaps implements AutoCloseable {
     public static final String CURRENT_SPAN = "tb_current_span";
     /** Spans by the context.Context of their call, for lookups up the context chain. */
     public static final String CTX_SPANS = "tb_ctx_spans";
+    /** Route templates framework routers found, by the server span they belong to (tb_routes.h). */
+    public static final String ROUTES = "tb_routes";
     /** Kernel-side counters (enum tb_counter in tb_common.h). */
     public static final String COUNTERS = "tb_counters";
     /** Client span contexts offered to same-host servers, by TCP connection (tb_conn.h). */
@@ -93,6 +95,7 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.reuseMap(DROPS, drops.fd());
         probeObject.reuseMap(CURRENT_SPAN, object.mapFd(CURRENT_SPAN));
         probeObject.reuseMap(CTX_SPANS, object.mapFd(CTX_SPANS));
+        probeObject.reuseMap(ROUTES, object.mapFd(ROUTES));
         probeObject.reuseMap(COUNTERS, counters.fd());
         probeObject.reuseMap(INJECT, object.mapFd(INJECT));
         probeObject.reuseMap(INJECT_TGIDS, object.mapFd(INJECT_TGIDS));

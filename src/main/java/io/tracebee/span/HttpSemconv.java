@@ -16,6 +16,16 @@ public final class HttpSemconv {
     }
 
     /**
+     * {@code http.route} of a server request: the template of the framework router that matched (gin,
+     * gorilla/mux: semconv accepts the framework's own syntax), else the route part of the ServeMux
+     * pattern. The framework wins because it routes inside whatever the ServeMux matched: a gin engine
+     * mounted under "/api/" knows the request as "/api/users/:id". Empty when neither matched.
+     */
+    public static String route(String frameworkRoute, String muxPattern) {
+        return frameworkRoute.isEmpty() ? routeOf(muxPattern) : frameworkRoute;
+    }
+
+    /**
      * The route part of a Go 1.22+ ServeMux pattern ("[METHOD ][HOST]/PATH"), e.g.
      * "GET /hello/{id}" -> "/hello/{id}", "example.com/x" -> "/x". Empty if the pattern is empty.
      */

@@ -7,21 +7,33 @@ import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
 import io.tracebee.decode.KafkaConsumerEvent;
 import io.tracebee.decode.KafkaProducerEvent;
+import io.tracebee.decode.RedisEvent;
 import io.tracebee.decode.TcpConnection;
 import io.tracebee.decode.TracedEvent;
+import io.tracebee.probe.dbsql.SqlDrivers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Builds OpenTelemetry spans (semantic conventions 1.37) from correlated kernel events. */
 public final class SpanAssembler {
     public static final String SCOPE_NET_HTTP = "io.tracebee/net/http";
     public static final String SCOPE_DATABASE_SQL = "io.tracebee/database/sql";
+    public static final String SCOPE_GO_REDIS = "io.tracebee/go-redis";
     public static final String SCOPE_KAFKA_GO = "io.tracebee/github.com/segmentio/kafka-go";
 
     private final WallClock clock;
+    private final boolean dbQueryText;
 
+    /** An assembler that reports statements' (literal-free) text. */
     public SpanAssembler(WallClock clock) {
+        this(clock, true);
+    }
+
+    /** @param dbQueryText whether database spans carry {@code db.query.text} */
+    public SpanAssembler(WallClock clock, boolean dbQueryText) {
         this.clock = clock;
+        this.dbQueryText = dbQueryText;
     }
 
     public List<Span> assemble(List<CorrelatedEvent> events) {
@@ -43,6 +55,9 @@ public final class SpanAssembler {
         if (event instanceof DbEvent db) {
             return db(ce, db);
         }
+        if (event instanceof RedisEvent redis) {
+            return redis(ce, redis);
+        }
         if (event instanceof KafkaProducerEvent kafka) {
             return kafkaProducer(ce, kafka);
         }
@@ -54,7 +69,7 @@ public final class SpanAssembler {
 
     private Span httpServer(CorrelatedEvent ce, HttpServerEvent e) {
         String method = HttpSemconv.normalizeMethod(e.method());
-        String route = HttpSemconv.routeOf(e.pattern());
+        String route = HttpSemconv.route(e.route(), e.pattern());
         int status = e.status() == 0 ? 200 : e.status();
         Attributes.Builder a = Attributes.builder()
                 .put("http.request.method", method);
@@ -98,7 +113,7 @@ public final class SpanAssembler {
         }
         boolean error = status >= 500;
         return span(ce, name, SpanKind.SERVER, a.build(), error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_NET_HTTP,
-                e.traceState());
+                e.traceState(), "");
     }
 
     private Span httpClient(CorrelatedEvent ce, HttpClientEvent e) {
@@ -133,26 +148,78 @@ public final class SpanAssembler {
             }
         }
         return span(ce, method.equals("_OTHER") ? "HTTP" : method, SpanKind.CLIENT, a.build(), status, SCOPE_NET_HTTP,
-                "");
+                "", "");
     }
 
     private Span db(CorrelatedEvent ce, DbEvent e) {
         SqlSummary sql = SqlSummary.of(e.query());
         Attributes.Builder a = Attributes.builder();
+        a.put("db.system.name", e.system() < SqlDrivers.SYSTEMS.size() ? SqlDrivers.SYSTEMS.get(e.system()) : "other_sql");
         if (!sql.operation().isEmpty()) {
             a.put("db.operation.name", sql.operation());
         }
         if (!sql.collection().isEmpty()) {
             a.put("db.collection.name", sql.collection());
         }
-        // literals replaced by "?": values never leave the process; at most 512 bytes of the statement
-        a.put("db.query.text", SqlSummary.sanitize(e.query()));
-        StatusCode status = StatusCode.UNSET;
-        if (e.error()) {
-            a.put("error.type", "_OTHER");
-            status = StatusCode.ERROR;
+        if (dbQueryText) {
+            // literals replaced by "?": values never leave the process; at most 512 bytes of the statement
+            a.put("db.query.text", SqlSummary.sanitize(e.query()));
         }
-        return span(ce, sql.spanName(), SpanKind.CLIENT, a.build(), status, SCOPE_DATABASE_SQL, "");
+        StatusCode status = StatusCode.UNSET;
+        String message = "";
+        if (e.error()) {
+            status = StatusCode.ERROR;
+            Optional<SqlDrivers.ErrorType> type = SqlDrivers.errorType(e.errorType());
+            if (!e.errorCode().isEmpty()) {
+                a.put("db.response.status_code", e.errorCode());
+            }
+            a.put("error.type", !e.errorCode().isEmpty() ? e.errorCode() : type.map(SqlDrivers.ErrorType::shortName).orElse("_OTHER"));
+            message = !e.errorMessage().isEmpty() ? e.errorMessage()
+                    : type.map(SqlDrivers.ErrorType::fixedMessage).orElse("");
+        }
+        return span(ce, sql.spanName(), SpanKind.CLIENT, a.build(), status, SCOPE_DATABASE_SQL, "", message);
+    }
+
+    private Span redis(CorrelatedEvent ce, RedisEvent e) {
+        String operation = RedisSemconv.operation(e);
+        Attributes.Builder a = Attributes.builder().put("db.system.name", "redis");
+        if (!operation.isEmpty()) {
+            a.put("db.operation.name", operation);
+        }
+        if (e.pipeline() && e.argc() > 1) {
+            a.put("db.operation.batch.size", e.argc());
+        }
+        String text = RedisSemconv.queryText(e);
+        if (dbQueryText && !text.isEmpty()) {
+            a.put("db.query.text", text);
+        }
+        if (e.db() >= 0) {
+            a.put("db.namespace", Long.toString(e.db()));
+        }
+        if (e.address().startsWith("/")) {
+            a.put("server.address", e.address()).put("network.transport", "unix");
+        } else {
+            HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.address());
+            if (server != null) {
+                a.put("server.address", server.host());
+                if (server.port() != HttpSemconv.HostPort.NO_PORT) {
+                    a.put("server.port", server.port());
+                }
+            }
+        }
+        StatusCode status = StatusCode.UNSET;
+        String message = "";
+        if (e.error() && !e.errorText().equals(RedisSemconv.NIL)) {
+            status = StatusCode.ERROR;
+            message = e.errorText();
+            String code = RedisSemconv.errorCode(e.errorText());
+            if (!code.isEmpty()) {
+                a.put("db.response.status_code", code);
+            }
+            a.put("error.type", code.isEmpty() ? "_OTHER" : code);
+        }
+        return span(ce, operation.isEmpty() ? "redis" : operation, SpanKind.CLIENT, a.build(), status, SCOPE_GO_REDIS,
+                "", message);
     }
 
     /** One message of a WriteMessages call; partition and offset only when known by the time it returned. */
@@ -168,7 +235,7 @@ public final class SpanAssembler {
             status = StatusCode.ERROR;
         }
         return span(ce, MessagingSemconv.spanName(e.topic(), "publish"), SpanKind.PRODUCER, a.build(), status,
-                SCOPE_KAFKA_GO, "");
+                SCOPE_KAFKA_GO, "", "");
     }
 
     /** One message FetchMessage returned; its parent (the producer, when known) was decided in the kernel. */
@@ -179,7 +246,7 @@ public final class SpanAssembler {
             a.put("messaging.consumer.group.name", e.group());
         }
         return span(ce, MessagingSemconv.spanName(e.topic(), "receive"), SpanKind.CONSUMER, a.build(), StatusCode.UNSET,
-                SCOPE_KAFKA_GO, e.traceState());
+                SCOPE_KAFKA_GO, e.traceState(), "");
     }
 
     private static Attributes.Builder kafkaMessage(String type, String operation, String topic, byte[] key,
@@ -204,7 +271,7 @@ public final class SpanAssembler {
     }
 
     private Span span(CorrelatedEvent ce, String name, SpanKind kind, Attributes attributes, StatusCode status,
-            String scope, String traceState) {
+            String scope, String traceState, String statusMessage) {
         EventHeader h = ce.event().header();
         return new Span(
                 ce.traceId(),
@@ -217,7 +284,7 @@ public final class SpanAssembler {
                 clock.toEpochNanos(h.endNs()),
                 attributes,
                 status,
-                "",
+                statusMessage,
                 ce.resource(),
                 scope,
                 traceState,

@@ -6,9 +6,63 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Builds raw tb_http_server_event records by hand, as the kernel would lay them out. */
+/** Builds raw event records (HTTP server and client, database) by hand, as the kernel would lay them out. */
 public final class EventBytes {
-    private final ByteBuffer b = ByteBuffer.allocate(HTTP_SERVER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer b = ByteBuffer.allocate(Math.max(HTTP_SERVER_SIZE, Math.max(DB_SIZE, REDIS_SIZE)))
+            .order(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * A go-redis call: TB_REDIS_FLAG_* flags, the real argument count, the client's DB and address,
+     * and arguments as the probe reads them (String as a Go string, byte[] as []byte, Long as int64).
+     */
+    public static EventBytes redis(int flags, int argc, long db, String addr, Object... args) {
+        EventBytes e = new EventBytes();
+        e.b.putInt(H_KIND, KIND_REDIS).putInt(H_SIZE, REDIS_SIZE).putShort(REDIS_FLAGS, (short) flags)
+                .put(REDIS_NARGS, (byte) args.length).putInt(REDIS_ARGC, argc).putLong(REDIS_DB, db);
+        e.b.put(H_SC + SC_FLAGS, (byte) 1);
+        e.str(REDIS_ADDR, REDIS_ADDR_LEN, REDIS_ADDR_MAX, addr);
+        for (int i = 0; i < args.length; i++) {
+            int at = REDIS_ARGS + i * REDIS_ARG_SIZE;
+            byte[] v;
+            if (args[i] instanceof String s) {
+                v = s.getBytes(StandardCharsets.UTF_8);
+            } else if (args[i] instanceof byte[] bytes) {
+                v = bytes;
+            } else if (args[i] instanceof Long n) {
+                v = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(n).array();
+            } else {
+                throw new IllegalArgumentException("no Go kind for " + args[i]);
+            }
+            int kind = args[i] instanceof String ? GO_KIND_STRING : args[i] instanceof byte[] ? REDIS_KIND_BYTES : 6; // int64
+            int n = Math.min(v.length, REDIS_ARG_MAX);
+            e.b.put(at + REDIS_ARG_KIND, (byte) kind).put(at + REDIS_ARG_LEN, (byte) n)
+                    .putInt(at + REDIS_ARG_FULL_LEN, args[i] instanceof Long ? 0 : v.length).put(at + REDIS_ARG_VALUE, v, 0, n);
+        }
+        return e;
+    }
+
+    /** The error text of a failed go-redis call. */
+    public EventBytes redisError(String text) {
+        b.putShort(REDIS_FLAGS, (short) (b.getShort(REDIS_FLAGS) | REDIS_FLAG_ERROR));
+        return str(REDIS_ERROR, REDIS_ERROR_LEN, REDIS_ERROR_MAX, text);
+    }
+
+    /** A database call: the statement, TB_DB_FLAG_* flags and the driver's system id. */
+    public static EventBytes db(String query, int flags, int system) {
+        EventBytes e = new EventBytes();
+        e.b.putInt(H_KIND, KIND_DB_SQL).putInt(H_SIZE, DB_SIZE).putShort(DB_FLAGS, (short) flags)
+                .put(DB_SYSTEM, (byte) system).putInt(DB_QUERY_FULL_LEN, query.getBytes(StandardCharsets.UTF_8).length);
+        e.b.put(H_SC + SC_FLAGS, (byte) 1);
+        return e.str(DB_QUERY, DB_QUERY_LEN, DB_QUERY_MAX, query);
+    }
+
+    /** A failed database call's error: its type id, status code and message. */
+    public EventBytes dbError(int type, String code, String message) {
+        b.put(DB_ERROR_TYPE, (byte) type);
+        byte[] c = code.getBytes(StandardCharsets.US_ASCII);
+        b.put(DB_CODE, c).put(DB_CODE_LEN, (byte) c.length);
+        return str(DB_ERROR, DB_ERROR_LEN, DB_ERROR_MAX, message);
+    }
 
     public static EventBytes httpClient() {
         EventBytes e = new EventBytes();
@@ -122,6 +176,12 @@ public final class EventBytes {
 
     public EventBytes pattern(String s) {
         return str(HS_PATTERN, HS_PATTERN_LEN, HTTP_PATTERN_MAX, s);
+    }
+
+    /** A framework's route template and the router it came from (EventLayout.ROUTE_*). */
+    public EventBytes route(String s, int source) {
+        b.put(HS_ROUTE_SOURCE, (byte) source);
+        return str(HS_ROUTE, HS_ROUTE_LEN, HTTP_ROUTE_MAX, s);
     }
 
     public EventBytes remote(String s) {

@@ -42,6 +42,25 @@ class EventDecoderTest {
         assertThat(h.protoMajor()).isEqualTo(1);
         assertThat(h.protoMinor()).isEqualTo(1);
         assertThat(h.tls()).isFalse();
+        assertThat(h.route()).isEmpty();
+        assertThat(h.routeSource()).isEqualTo(HttpServerEvent.RouteSource.NONE);
+    }
+
+    @Test
+    void decodesAFrameworkRoute() {
+        byte[] gin = EventBytes.httpServer().path("/users/7").route("/users/:id", EventLayout.ROUTE_GIN).bytes();
+        HttpServerEvent g = (HttpServerEvent) new EventDecoder().decodeOne(gin, 0, gin.length);
+        assertThat(g.route()).isEqualTo("/users/:id");
+        assertThat(g.routeSource()).isEqualTo(HttpServerEvent.RouteSource.GIN);
+
+        byte[] mux = EventBytes.httpServer().route("/items/{id:[0-9]+}", EventLayout.ROUTE_GORILLA).bytes();
+        HttpServerEvent m = (HttpServerEvent) new EventDecoder().decodeOne(mux, 0, mux.length);
+        assertThat(m.route()).isEqualTo("/items/{id:[0-9]+}");
+        assertThat(m.routeSource()).isEqualTo(HttpServerEvent.RouteSource.GORILLA_MUX);
+
+        byte[] unknown = EventBytes.httpServer().route("/x", 99).bytes();
+        assertThat(((HttpServerEvent) new EventDecoder().decodeOne(unknown, 0, unknown.length)).routeSource())
+                .isEqualTo(HttpServerEvent.RouteSource.NONE);
     }
 
     @Test

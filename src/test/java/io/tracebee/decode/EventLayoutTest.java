@@ -82,6 +82,13 @@ class EventLayoutTest {
         assertThat(HS_TRACESTATE).isEqualTo(off(e, "tracestate"));
         assertThat(HS_CONN).isEqualTo(off(e, "conn"));
         assertThat(TRACESTATE_MAX).isEqualTo(EventLayoutNative.constant("TB_TRACESTATE_MAX"));
+        assertThat(HS_ROUTE_LEN).isEqualTo(off(e, "route_len"));
+        assertThat(HS_ROUTE_SOURCE).isEqualTo(off(e, "route_source"));
+        assertThat(HS_ROUTE).isEqualTo(off(e, "route"));
+        assertThat(HTTP_ROUTE_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_ROUTE_MAX"));
+        assertThat(ROUTE_NONE).isEqualTo(EventLayoutNative.constant("TB_ROUTE_NONE"));
+        assertThat(ROUTE_GIN).isEqualTo(EventLayoutNative.constant("TB_ROUTE_GIN"));
+        assertThat(ROUTE_GORILLA).isEqualTo(EventLayoutNative.constant("TB_ROUTE_GORILLA"));
         assertThat(HTTP_SERVER_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
         assertThat(HTTP_METHOD_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_METHOD_MAX"));
         assertThat(HTTP_PATH_MAX).isEqualTo(EventLayoutNative.constant("TB_HTTP_PATH_MAX"));
@@ -175,11 +182,51 @@ class EventLayoutTest {
         assertThat(DB_QUERY_LEN).isEqualTo(off(e, "query_len"));
         assertThat(DB_FLAGS).isEqualTo(off(e, "flags"));
         assertThat(DB_QUERY_FULL_LEN).isEqualTo(off(e, "query_full_len"));
+        assertThat(DB_SYSTEM).isEqualTo(off(e, "system"));
+        assertThat(DB_ERROR_TYPE).isEqualTo(off(e, "error_type"));
+        assertThat(DB_CODE_LEN).isEqualTo(off(e, "code_len"));
+        assertThat(DB_ERROR_LEN).isEqualTo(off(e, "error_len"));
+        assertThat(DB_CODE).isEqualTo(off(e, "code"));
         assertThat(DB_QUERY).isEqualTo(off(e, "query"));
+        assertThat(DB_ERROR).isEqualTo(off(e, "error"));
         assertThat(DB_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
         assertThat(DB_QUERY_MAX).isEqualTo(EventLayoutNative.constant("TB_DB_QUERY_MAX"));
         assertThat(DB_FLAG_ERROR).isEqualTo(EventLayoutNative.constant("TB_DB_FLAG_ERROR"));
         assertThat(DB_FLAG_EXEC).isEqualTo(EventLayoutNative.constant("TB_DB_FLAG_EXEC"));
+        assertThat(DB_FLAG_PREPARED).isEqualTo(EventLayoutNative.constant("TB_DB_FLAG_PREPARED"));
+        assertThat(DB_ERROR_MAX).isEqualTo(EventLayoutNative.constant("TB_DB_ERROR_MAX"));
+        assertThat(DB_CODE_MAX).isEqualTo(EventLayoutNative.constant("TB_DB_CODE_MAX"));
+    }
+
+    @Test
+    void redisEvent() {
+        String a = "tb_redis_arg";
+        assertThat(REDIS_ARG_KIND).isEqualTo(off(a, "kind"));
+        assertThat(REDIS_ARG_LEN).isEqualTo(off(a, "len"));
+        assertThat(REDIS_ARG_FULL_LEN).isEqualTo(off(a, "full_len"));
+        assertThat(REDIS_ARG_VALUE).isEqualTo(off(a, "value"));
+        assertThat(REDIS_ARG_SIZE).isEqualTo(EventLayoutNative.sizeOf(a));
+        String e = "tb_redis_event";
+        assertThat(KIND_REDIS).isEqualTo(EventLayoutNative.constant("TB_EV_REDIS"));
+        assertThat(REDIS_FLAGS).isEqualTo(off(e, "flags"));
+        assertThat(REDIS_NARGS).isEqualTo(off(e, "nargs"));
+        assertThat(REDIS_KEY_POS).isEqualTo(off(e, "key_pos"));
+        assertThat(REDIS_ARGC).isEqualTo(off(e, "argc"));
+        assertThat(REDIS_DB).isEqualTo(off(e, "db"));
+        assertThat(REDIS_ADDR_LEN).isEqualTo(off(e, "addr_len"));
+        assertThat(REDIS_ERROR_LEN).isEqualTo(off(e, "error_len"));
+        assertThat(REDIS_ADDR).isEqualTo(off(e, "addr"));
+        assertThat(REDIS_ERROR).isEqualTo(off(e, "error"));
+        assertThat(REDIS_ARGS).isEqualTo(off(e, "args"));
+        assertThat(REDIS_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(REDIS_ARGS_MAX).isEqualTo(EventLayoutNative.constant("TB_REDIS_ARGS_MAX"));
+        assertThat(REDIS_ARG_MAX).isEqualTo(EventLayoutNative.constant("TB_REDIS_ARG_MAX"));
+        assertThat(REDIS_ADDR_MAX).isEqualTo(EventLayoutNative.constant("TB_REDIS_ADDR_MAX"));
+        assertThat(REDIS_ERROR_MAX).isEqualTo(EventLayoutNative.constant("TB_REDIS_ERROR_MAX"));
+        assertThat(REDIS_FLAG_ERROR).isEqualTo(EventLayoutNative.constant("TB_REDIS_FLAG_ERROR"));
+        assertThat(REDIS_FLAG_PIPELINE).isEqualTo(EventLayoutNative.constant("TB_REDIS_FLAG_PIPELINE"));
+        assertThat(REDIS_FLAG_TX).isEqualTo(EventLayoutNative.constant("TB_REDIS_FLAG_TX"));
+        assertThat(REDIS_KIND_BYTES).isEqualTo(EventLayoutNative.constant("TB_REDIS_KIND_BYTES"));
     }
 
     private static int off(String struct, String field) {

@@ -102,6 +102,7 @@ public final class Collector implements AutoCloseable {
                                 Long.parseLong(s.path("startTimeUnixNano").asText("0")),
                                 Long.parseLong(s.path("endTimeUnixNano").asText("0")),
                                 attributes(s.path("attributes")), s.path("status").path("code").asInt(0),
+                                s.path("status").path("message").asText(""),
                                 resource, scope, s.path("flags").asInt(0), s.path("traceState").asText("")));
                     }
                 }
@@ -152,7 +153,7 @@ public final class Collector implements AutoCloseable {
 
     /** A span as the collector wrote it. */
     public record ReceivedSpan(String traceId, String spanId, String parentSpanId, String name, int kind,
-            long startNanos, long endNanos, Map<String, Object> attributes, int statusCode,
+            long startNanos, long endNanos, Map<String, Object> attributes, int statusCode, String statusMessage,
             Map<String, Object> resource, String scope, int flags, String traceState) {
 
         /** OTLP's "the parent is in another process" flag bit. */

@@ -58,6 +58,12 @@ public final class GoServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A request without a body, with any method (DELETE, PUT...). */
+    public HttpResponse<String> request(String method, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://" + address + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder b) {
         try {
             return client.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * the jars {@code src/test/peers/fetch-kafka.sh} puts in the fixtures dir ({@code kafka/}). Topics are
  * created on first use with one partition; internal topics have replication factor 1.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends PeerProcess {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
     private static final String STARTED = "Kafka Server started";
@@ -31,15 +31,12 @@ public final class KafkaBroker implements AutoCloseable {
             "-Djava.awt.headless=true");
 
     private final Path jars;
-    private final PeerDir dir;
     private final int port;
-    private final ManagedProcess server;
 
     private KafkaBroker(Path jars, PeerDir dir, int port, ManagedProcess server) {
+        super(dir, server);
         this.jars = jars;
-        this.dir = dir;
         this.port = port;
-        this.server = server;
     }
 
     /** Formats fresh storage and starts the broker; returns once it serves clients. */
@@ -74,14 +71,7 @@ public final class KafkaBroker implements AutoCloseable {
             }
             return new KafkaBroker(jars, dir, port, server);
         } catch (RuntimeException | Error e) {
-            if (server != null) {
-                server.close();
-            }
-            try {
-                dir.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            dir.abandon(server, e);
             throw e;
         }
     }
@@ -122,23 +112,6 @@ public final class KafkaBroker implements AutoCloseable {
         return values;
     }
 
-    long pid() {
-        return server.pid();
-    }
-
-    Path dir() {
-        return dir.path();
-    }
-
-    /** Stops the broker (SIGTERM: a controlled shutdown, killed if it takes over 10 s) and deletes its storage. */
-    @Override
-    public void close() {
-        try {
-            server.close();
-        } finally {
-            dir.close();
-        }
-    }
 
     private String tool(String what, String mainClass, String stdin, String... args) {
         return Command.run(what, java(jars, dir, "tools", mainClass, Arrays.asList(args)), stdin, TOOL_TIMEOUT);

@@ -1,5 +1,6 @@
 package io.tracebee.peers;
 
+import io.tracebee.e2e.ManagedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,6 +47,21 @@ final class PeerDir implements AutoCloseable {
             return f;
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + path.resolve(name), e);
+        }
+    }
+
+    /**
+     * Undoes a start that failed with {@code failure}: stops the server if it was started and deletes
+     * this directory; a clean-up error is attached to the failure, which the caller rethrows.
+     */
+    void abandon(ManagedProcess server, Throwable failure) {
+        if (server != null) {
+            server.close();
+        }
+        try {
+            close();
+        } catch (RuntimeException suppressed) {
+            failure.addSuppressed(suppressed);
         }
     }
 

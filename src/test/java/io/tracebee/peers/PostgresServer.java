@@ -19,7 +19,7 @@ import java.util.Map;
  * (password {@code tracebee}) owning a database {@code tracebee}. Durability is off (fsync,
  * synchronous commit, full page writes), so it starts in about a second.
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer extends PeerProcess {
     private static final String USER = "tracebee";
     private static final String PASSWORD = "tracebee";
     private static final String DATABASE = "tracebee";
@@ -29,16 +29,13 @@ public final class PostgresServer implements AutoCloseable {
 
     private final Path bin;
     private final PeerUser user;
-    private final PeerDir dir;
     private final int port;
-    private final ManagedProcess server;
 
     private PostgresServer(Path bin, PeerUser user, PeerDir dir, int port, ManagedProcess server) {
+        super(dir, server);
         this.bin = bin;
         this.user = user;
-        this.dir = dir;
         this.port = port;
-        this.server = server;
     }
 
     /** Creates a cluster and starts it; returns once it accepts connections. */
@@ -73,14 +70,7 @@ public final class PostgresServer implements AutoCloseable {
             pg.psql("postgres", "create database " + DATABASE);
             return pg;
         } catch (RuntimeException | Error e) {
-            if (server != null) {
-                server.close();
-            }
-            try {
-                dir.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            dir.abandon(server, e);
             throw e;
         }
     }
@@ -107,14 +97,6 @@ public final class PostgresServer implements AutoCloseable {
                 "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                 "-h", dir.path().toString(), "-p", Integer.toString(port), "-U", USER, "-d", database,
                 "-c", sql)), null, TOOL_TIMEOUT);
-    }
-
-    long pid() {
-        return server.pid();
-    }
-
-    Path dir() {
-        return dir.path();
     }
 
     /** Stops the server at once (no checkpoint: the data is thrown away) and deletes its directory. */

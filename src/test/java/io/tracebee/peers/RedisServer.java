@@ -21,18 +21,15 @@ import java.util.Map;
  * A throwaway Redis server for end-to-end tests: Debian's redis-server on 127.0.0.1 on a free port,
  * in memory only (no RDB snapshots, no append-only file), with a private working directory.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends PeerProcess {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final int SOCKET_TIMEOUT_MS = 10_000;
 
-    private final PeerDir dir;
     private final int port;
-    private final ManagedProcess server;
 
     private RedisServer(PeerDir dir, int port, ManagedProcess server) {
-        this.dir = dir;
+        super(dir, server);
         this.port = port;
-        this.server = server;
     }
 
     /** Starts a server; returns once it answers PING. */
@@ -52,14 +49,7 @@ public final class RedisServer implements AutoCloseable {
             redis.awaitPong(user);
             return redis;
         } catch (RuntimeException | Error e) {
-            if (server != null) {
-                server.close();
-            }
-            try {
-                dir.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            dir.abandon(server, e);
             throw e;
         }
     }
@@ -85,23 +75,6 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    long pid() {
-        return server.pid();
-    }
-
-    Path dir() {
-        return dir.path();
-    }
-
-    /** Stops the server (SIGTERM; it has nothing to save) and deletes its directory. */
-    @Override
-    public void close() {
-        try {
-            server.close();
-        } finally {
-            dir.close();
-        }
-    }
 
     private void awaitPong(PeerUser user) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();

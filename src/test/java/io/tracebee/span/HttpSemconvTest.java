@@ -16,6 +16,13 @@ class HttpSemconvTest {
     }
 
     @Test
+    void aFrameworkRouteComesBeforeTheServeMuxPattern() {
+        assertThat(HttpSemconv.route("/api/users/:id", "/api/")).isEqualTo("/api/users/:id");
+        assertThat(HttpSemconv.route("", "GET /hello/{id}")).isEqualTo("/hello/{id}");
+        assertThat(HttpSemconv.route("", "")).isEmpty();
+    }
+
+    @Test
     void unknownMethodsBecomeOther() {
         assertThat(HttpSemconv.normalizeMethod("GET")).isEqualTo("GET");
         assertThat(HttpSemconv.normalizeMethod("PATCH")).isEqualTo("PATCH");

@@ -7,6 +7,7 @@ import io.tracebee.decode.EventBytes;
 import io.tracebee.decode.EventDecoder;
 import io.tracebee.decode.EventLayout;
 import io.tracebee.decode.TracedEvent;
+import io.tracebee.probe.dbsql.SqlDrivers;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -67,29 +68,114 @@ class SpanAssemblerTest {
 
     @Test
     void sqlCallsAreClientSpansNamedByOperationAndTable() {
-        Span s = assembleRaw(dbRecord("SELECT title FROM books WHERE author = 'Le Guin'", 0));
+        Span s = assembleRaw(EventBytes.db("SELECT title FROM books WHERE author = 'Le Guin'", 0, postgres()).bytes());
         assertThat(s.name()).isEqualTo("SELECT books");
         assertThat(s.kind()).isEqualTo(SpanKind.CLIENT);
         assertThat(s.scope()).isEqualTo(SpanAssembler.SCOPE_DATABASE_SQL);
-        assertThat(s.attributes().asMap()).containsEntry("db.operation.name", "SELECT")
+        assertThat(s.attributes().asMap()).containsEntry("db.system.name", "postgresql")
+                .containsEntry("db.operation.name", "SELECT")
                 .containsEntry("db.collection.name", "books")
                 .containsEntry("db.query.text", "SELECT title FROM books WHERE author = ?");
         assertThat(s.statusCode()).isEqualTo(StatusCode.UNSET);
 
-        Span failed = assembleRaw(dbRecord("SELEC nonsense", EventLayout.DB_FLAG_ERROR));
-        assertThat(failed.name()).isEqualTo("DB");
-        assertThat(failed.statusCode()).isEqualTo(StatusCode.ERROR);
-        assertThat(failed.attributes().asMap()).containsEntry("error.type", "_OTHER");
+        Span unknownDriver = assembleRaw(EventBytes.db("SELEC nonsense", EventLayout.DB_FLAG_ERROR, 0).bytes());
+        assertThat(unknownDriver.name()).isEqualTo("DB");
+        assertThat(unknownDriver.statusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(unknownDriver.statusMessage()).isEmpty();
+        assertThat(unknownDriver.attributes().asMap()).containsEntry("error.type", "_OTHER")
+                .containsEntry("db.system.name", "other_sql");
     }
 
-    private static byte[] dbRecord(String query, int flags) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(EventLayout.DB_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        byte[] q = query.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        b.putInt(EventLayout.H_KIND, EventLayout.KIND_DB_SQL).putInt(EventLayout.H_SIZE, EventLayout.DB_SIZE)
-                .putShort(EventLayout.DB_QUERY_LEN, (short) q.length).putShort(EventLayout.DB_FLAGS, (short) flags)
-                .putInt(EventLayout.DB_QUERY_FULL_LEN, q.length).put(EventLayout.DB_QUERY, q);
-        b.put(EventLayout.H_SC + EventLayout.SC_FLAGS, (byte) 1);
-        return b.array();
+    @Test
+    void aFailedCallCarriesTheDatabaseStatusCodeAndMessage() {
+        Span pg = assembleRaw(EventBytes.db("SELECT * FROM missing", EventLayout.DB_FLAG_ERROR, postgres())
+                .dbError(errorType("*github.com/lib/pq.Error"), "42P01", "relation \"missing\" does not exist").bytes());
+        assertThat(pg.statusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(pg.statusMessage()).isEqualTo("relation \"missing\" does not exist");
+        assertThat(pg.attributes().asMap()).containsEntry("error.type", "42P01")
+                .containsEntry("db.response.status_code", "42P01");
+
+        Span noCode = assembleRaw(EventBytes.db("SELEC x", EventLayout.DB_FLAG_ERROR, 2)
+                .dbError(errorType("*modernc.org/sqlite.Error"), "", "SQL logic error").bytes());
+        assertThat(noCode.attributes().asMap()).containsEntry("error.type", "*sqlite.Error")
+                .doesNotContainKey("db.response.status_code");
+
+        Span timeout = assembleRaw(EventBytes.db("SELECT 1", EventLayout.DB_FLAG_ERROR, 2)
+                .dbError(errorType("context.deadlineExceededError"), "", "").bytes());
+        assertThat(timeout.statusMessage()).isEqualTo("context deadline exceeded");
+        assertThat(timeout.attributes().asMap()).containsEntry("error.type", "context.deadlineExceededError");
+    }
+
+    @Test
+    void statementTextCanBeSwitchedOff() {
+        SpanAssembler noText = new SpanAssembler(WallClock.javaClocks(), false);
+        TracedEvent e = new EventDecoder().decodeOne(EventBytes.db("SELECT a FROM t", 0, 2).bytes(), 0, EventLayout.DB_SIZE);
+        Span s = noText.assemble(new CorrelatedEvent(e, e.header().traceId(), e.header().parentSpanId(), 1, RESOURCE));
+        assertThat(s.name()).isEqualTo("SELECT t");
+        assertThat(s.attributes().asMap()).doesNotContainKey("db.query.text").containsEntry("db.collection.name", "t");
+    }
+
+    @Test
+    void redisCommandsAreClientSpansWithRedactedText() {
+        Span set = assembleRaw(EventBytes.redis(0, 3, 2, "cache.internal:6380", "set", "user:42", "secret").bytes());
+        assertThat(set.name()).isEqualTo("SET");
+        assertThat(set.kind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(set.scope()).isEqualTo(SpanAssembler.SCOPE_GO_REDIS);
+        assertThat(set.attributes().asMap()).containsEntry("db.system.name", "redis")
+                .containsEntry("db.operation.name", "SET")
+                .containsEntry("db.query.text", "SET user:42 ?")
+                .containsEntry("db.namespace", "2")
+                .containsEntry("server.address", "cache.internal")
+                .containsEntry("server.port", 6380L);
+
+        Span incr = assembleRaw(EventBytes.redis(0, 3, 0, "127.0.0.1:6379", "incrby", "n".getBytes(), 7L).bytes());
+        assertThat(incr.attributes().asMap()).containsEntry("db.query.text", "INCRBY n ?");
+
+        Span config = assembleRaw(EventBytes.redis(0, 3, 0, "/run/redis.sock", "config", "get", "maxmemory").bytes());
+        assertThat(config.name()).isEqualTo("CONFIG GET");
+        assertThat(config.attributes().asMap()).containsEntry("server.address", "/run/redis.sock")
+                .containsEntry("network.transport", "unix");
+    }
+
+    @Test
+    void redisMissesAreNotErrorsButRedisErrorRepliesAre() {
+        Span miss = assembleRaw(EventBytes.redis(0, 2, 0, "127.0.0.1:6379", "get", "k").redisError("redis: nil").bytes());
+        assertThat(miss.statusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(miss.attributes().asMap()).doesNotContainKey("error.type");
+
+        String text = "WRONGTYPE Operation against a key holding the wrong kind of value";
+        Span wrong = assembleRaw(EventBytes.redis(0, 4, 0, "127.0.0.1:6379", "lpush", "k", "a", "b").redisError(text).bytes());
+        assertThat(wrong.statusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(wrong.statusMessage()).isEqualTo(text);
+        assertThat(wrong.attributes().asMap()).containsEntry("error.type", "WRONGTYPE")
+                .containsEntry("db.response.status_code", "WRONGTYPE")
+                .containsEntry("db.query.text", "LPUSH k ? ?");
+    }
+
+    @Test
+    void redisPipelinesAreBatches() {
+        int pipeline = EventLayout.REDIS_FLAG_PIPELINE;
+        Span same = assembleRaw(EventBytes.redis(pipeline, 3, 0, "127.0.0.1:6379", "get", "get", "get").bytes());
+        assertThat(same.name()).isEqualTo("BATCH GET");
+        assertThat(same.attributes().asMap()).containsEntry("db.operation.batch.size", 3L).doesNotContainKey("db.query.text");
+
+        Span mixed = assembleRaw(EventBytes.redis(pipeline, 3, 0, "127.0.0.1:6379", "set", "incr", "get").bytes());
+        assertThat(mixed.name()).isEqualTo("PIPELINE");
+        Span tx = assembleRaw(EventBytes.redis(pipeline | EventLayout.REDIS_FLAG_TX, 5, 0, "127.0.0.1:6379",
+                "multi", "set", "incr", "get", "exec").bytes());
+        assertThat(tx.name()).isEqualTo("MULTI");
+        // more commands than the probe copies: not known to be all the same
+        Span long10 = assembleRaw(EventBytes.redis(pipeline, 10, 0, "127.0.0.1:6379",
+                "get", "get", "get", "get", "get", "get", "get", "get").bytes());
+        assertThat(long10.name()).isEqualTo("PIPELINE");
+    }
+
+    private static int postgres() {
+        return SqlDrivers.SYSTEMS.indexOf("postgresql");
+    }
+
+    private static int errorType(String goType) {
+        return SqlDrivers.ERROR_TYPES.stream().map(SqlDrivers.ErrorType::goType).toList().indexOf(goType) + 1;
     }
 
     private Span assembleRaw(byte[] rec) {
@@ -104,6 +190,26 @@ class SpanAssemblerTest {
         Span s = assemble(EventBytes.httpServer().method("GET").path("/").times(mono, mono + 1));
         long nowEpoch = System.currentTimeMillis() * 1_000_000L;
         assertThat(Math.abs(s.startEpochNanos() - nowEpoch)).isLessThan(1_000_000_000L);
+    }
+
+    @Test
+    void aFrameworkRouteNamesTheSpanAndWinsOverTheServeMuxPattern() {
+        Span gin = assemble(EventBytes.httpServer().method("GET").path("/api/users/7").pattern("/api/")
+                .route("/api/users/:id", EventLayout.ROUTE_GIN));
+        assertThat(gin.name()).isEqualTo("GET /api/users/:id");
+        assertThat(gin.attributes().asMap()).containsEntry("http.route", "/api/users/:id");
+
+        Span mux = assemble(EventBytes.httpServer().method("GET").path("/items/7")
+                .route("/items/{id:[0-9]+}", EventLayout.ROUTE_GORILLA));
+        assertThat(mux.name()).isEqualTo("GET /items/{id:[0-9]+}");
+        assertThat(mux.attributes().asMap()).containsEntry("http.route", "/items/{id:[0-9]+}");
+
+        // a router that matched nothing (404, 405) leaves the ServeMux's answer, if there was one
+        Span notFound = assemble(EventBytes.httpServer().method("GET").path("/api/nope").pattern("/api/").status(404));
+        assertThat(notFound.name()).isEqualTo("GET /api/");
+        Span bare = assemble(EventBytes.httpServer().method("DELETE").path("/users/7").status(405));
+        assertThat(bare.name()).isEqualTo("DELETE");
+        assertThat(bare.attributes().asMap()).doesNotContainKey("http.route");
     }
 
     @Test
