@@ -10,11 +10,14 @@ package io.tracebee.control;
  * @param offsetSource where struct offsets came from: "dwarf", "table", or null
  */
 public record ProbeState(String library, String state, String reason, int uprobes, String offsetSource) {
+    public static final String ATTACHED = "attached";
+    public static final String SKIPPED = "skipped";
+
     public static ProbeState attached(String library, int uprobes, String offsetSource) {
-        return new ProbeState(library, "attached", null, uprobes, offsetSource);
+        return new ProbeState(library, ATTACHED, null, uprobes, offsetSource);
     }
 
     public static ProbeState skipped(String library, String reason) {
-        return new ProbeState(library, "skipped", reason, 0, null);
+        return new ProbeState(library, SKIPPED, reason, 0, null);
     }
 }

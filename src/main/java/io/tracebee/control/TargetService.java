@@ -154,6 +154,14 @@ public final class TargetService implements ProcessDirectory {
         return targets.size();
     }
 
+    /** How many attached targets have the library's probe in this state ("attached" or "skipped"). */
+    public long probeCount(String library, String state) {
+        return targets.values().stream()
+                .filter(t -> t.instrumentation.probes().stream()
+                        .anyMatch(p -> p.library().equals(library) && p.state().equals(state)))
+                .count();
+    }
+
     @Override
     public Resource resourceFor(long target, int pid) {
         Target t = targetsById.get(target);

@@ -8,6 +8,7 @@ import io.tracebee.bpf.BpfSupport;
 import io.tracebee.bpf.MonotonicClock;
 import io.tracebee.bpf.HelperCapability;
 import io.tracebee.config.Settings;
+import io.tracebee.control.ProbeState;
 import io.tracebee.control.ProcessResources;
 import io.tracebee.control.TargetService;
 import io.tracebee.correlate.Correlator;
@@ -20,6 +21,7 @@ import io.tracebee.probe.BpfInstrumenter;
 import io.tracebee.probe.HeaderInjection;
 import io.tracebee.probe.OffsetResolver;
 import io.tracebee.probe.OffsetTable;
+import io.tracebee.probe.ProbeSpec;
 import io.tracebee.probe.SharedMaps;
 import io.tracebee.probe.Probes;
 import io.tracebee.ringbuf.EventBatch;
@@ -216,6 +218,15 @@ public class Agent {
         registerMessageLinkMetrics(r.maps());
         Gauge.builder("tracebee.targets.attached", r.targets(), TargetService::attachedCount)
                 .description("Targets currently attached").register(registry);
+        for (String library : Probes.ALL.stream().map(ProbeSpec::library).distinct().toList()) {
+            for (String state : List.of(ProbeState.ATTACHED, ProbeState.SKIPPED)) {
+                Gauge.builder("tracebee.probes", r.targets(), t -> t.probeCount(library, state))
+                        .tags("library", library, "state", state)
+                        .description("Attached targets whose binary links the library, by the state of its probe "
+                                + "(skipped: see GET /targets/{id} for why)")
+                        .register(registry);
+            }
+        }
         Gauge.builder("tracebee.ringbuf.pending.bytes", r.source(), RingBufferSource::pendingBytes)
                 .description("Bytes written by the kernel and not yet read").register(registry);
         Gauge.builder("tracebee.ringbuf.size.bytes", r.source(), RingBufferSource::ringSize).register(registry);

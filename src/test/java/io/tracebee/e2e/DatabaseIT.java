@@ -57,6 +57,14 @@ class DatabaseIT {
                     .containsEntry("error.type", "42P01");
             assertChain(collector, failed);
 
+            String metrics = agent.metrics();
+            assertThat(NoCollectorIT.metric(metrics, "tracebee_probes{library=\"database/sql\",state=\"attached\",}"))
+                    .as("only the books service links database/sql").isEqualTo(1);
+            assertThat(NoCollectorIT.metric(metrics, "tracebee_probes{library=\"net/http server\",state=\"attached\",}"))
+                    .isEqualTo(2);
+            assertThat(NoCollectorIT.metric(metrics, "tracebee_probes{library=\"database/sql\",state=\"skipped\",}"))
+                    .isZero();
+
             ReceivedSpan inserted = dbSpan(collector, "INSERT books");
             assertThat(inserted.attributes()).containsEntry("db.operation.name", "INSERT")
                     .containsEntry("db.query.text", "INSERT INTO books (title) VALUES (?)");

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * Framework routers that give the net/http server span its {@code http.route}
  * ({@code src/main/bpf/gin_routes.bpf.c}, {@code gorilla_routes.bpf.c}). One object per framework, so
- * a binary gets exactly the ones it links. Their struct offsets come from the target's DWARF: a
- * stripped binary gets these probes skipped with the reason, and its spans keep the ServeMux route.
+ * a binary gets exactly the ones it links. Their struct offsets come from the target's DWARF, else
+ * from the module offsets table by the framework's version.
  */
 public final class HttpRouteProbes {
     private HttpRouteProbes() {
