@@ -36,6 +36,8 @@ class NoCollectorIT {
 
             agent.process().awaitLine(l -> l.contains("GET /hello/{id}") && l.contains("SERVER"), Duration.ofSeconds(20));
             agent.process().awaitLine(l -> l.contains("GET /status/{code}") && l.contains("ERROR"), Duration.ofSeconds(5));
+            // the three requests' spans may reach the console in any order: wait for each before counting
+            agent.process().awaitLine(l -> l.contains("POST /echo") && l.contains("SERVER"), Duration.ofSeconds(5));
 
             List<String> traceIds = given().baseUri(agent.baseUri()).queryParam("service", "no-collector")
                     .when().get("/api/traces")
