@@ -1,6 +1,6 @@
 package io.tracebee.decode;
 
 /** A decoded kernel event; one implementation per event kind. */
-public sealed interface TracedEvent permits HttpServerEvent, HttpClientEvent, DbEvent, RedisEvent {
+public sealed interface TracedEvent permits HttpServerEvent, HttpClientEvent, DbEvent, RedisEvent, GrpcEvent {
     EventHeader header();
 }
