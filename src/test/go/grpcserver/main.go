@@ -15,8 +15,8 @@
 //	GET /ping                          answers "pong"
 //	GET /grpc-addr                     answers the gRPC listener's address
 //	GET /call?method=M&value=V         unary tracebee.test.Echo/M (M containing "/" is a full method name,
-//	                                   "health" is grpc.health.v1.Health/Check); optional tp=<traceparent> sent
-//	                                   as metadata, nest=1 makes the client interceptor run a Health/Check RPC
+//	                                   "health" is grpc.health.v1.Health/Check); optional tp=<traceparent> and
+//	                                   ts=<tracestate> sent as metadata, nest=1 makes the client interceptor run a Health/Check RPC
 //	                                   inside the call; answers "code=<n> value=<reply>" (or the error message)
 //	GET /concurrent?n=N                N concurrent calls C0..C<N-1> from goroutines of this handler, all on
 //	                                   one connection; answers "ok" or the first error
@@ -175,6 +175,9 @@ func main() {
 		ctx := r.Context()
 		if tp := q.Get("tp"); tp != "" {
 			ctx = metadata.AppendToOutgoingContext(ctx, "traceparent", tp)
+		}
+		if ts := q.Get("ts"); ts != "" {
+			ctx = metadata.AppendToOutgoingContext(ctx, "tracestate", ts)
 		}
 		if q.Get("nest") == "1" {
 			ctx = context.WithValue(ctx, nestKey{}, true)

@@ -4,6 +4,7 @@ import io.tracebee.probe.ProbeSpec.OffsetSpec;
 import io.tracebee.probe.dbsql.DbSqlProbes;
 import io.tracebee.probe.goredis.GoRedisProbes;
 import io.tracebee.probe.goruntime.GoRuntimeProbes;
+import io.tracebee.probe.grpc.GrpcProbes;
 import io.tracebee.probe.httproute.HttpRouteProbes;
 import io.tracebee.probe.nethttp.NetHttpProbes;
 import java.util.List;
@@ -17,7 +18,7 @@ public final class Probes {
     public static final List<ProbeSpec> ALL =
             List.of(GoRuntimeProbes.GOROUTINES, NetHttpProbes.SERVER, NetHttpProbes.CLIENT, DbSqlProbes.SQL,
                     GoRedisProbes.CLIENT, HttpRouteProbes.GIN, HttpRouteProbes.GORILLA,
-                    HttpRouteProbes.GORILLA_POINTER_RECEIVER);
+                    HttpRouteProbes.GORILLA_POINTER_RECEIVER, GrpcProbes.SERVER, GrpcProbes.CLIENT);
 
     /**
      * Every struct member any probe may need: the probes' own offsets plus members read through a
