@@ -46,6 +46,7 @@ struct grpc_client_call {
 	struct tb_call call;  /* arg is the request message's data word */
 	void *cc;             /* *ClientConn */
 	struct go_string method;
+	__u64 hf;             /* the header slice of its last stream, while the loopy writer has not sent it */
 };
 
 #define GRPC_DEPTH 4
@@ -133,6 +134,7 @@ int uprobe_grpc_invoke(struct pt_regs *ctx)
 	}
 	struct grpc_client_call *c = &st->frames[depth];
 	c->cc = GO_ARG1(ctx);
+	c->hf = 0;
 	c->method.ptr = method;
 	c->method.len = (__s64)GO_ARG5(ctx);
 	if (depth > 0 && depth <= GRPC_DEPTH) {
@@ -203,6 +205,11 @@ int uprobe_grpc_invoke_return(struct pt_regs *ctx)
 		return 0;
 	st->depth = depth - 1;
 	struct grpc_client_call *c = &st->frames[depth - 1];
+	if (c->hf) {
+		/* a stream that was never sent (its creation failed): its slice's memory may serve another stream */
+		struct grpc_hf_key k = {.pid = key.pid, .hf = c->hf};
+		bpf_map_delete_elem(&grpc_hf_pending, &k);
+	}
 	struct tb_grpc_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
 	if (!e) {
 		tb_count_drop(TB_DROP_RINGBUF_FULL);
@@ -233,15 +240,17 @@ int uprobe_grpc_create_header_fields_return(struct pt_regs *ctx)
 	struct tb_goid_key key = tb_current_goid(ctx);
 	struct grpc_client_stack *st = grpc_stack(&key, false);
 	void *hf = GO_ARG1(ctx);
-	if (!st || !hf || !has_loopy_conn)
+	if (!st || !hf || !has_loopy_conn || !tb_kernel_reads)
 		return 0;
 	__u32 depth = st->depth;
 	if (depth == 0 || depth > GRPC_DEPTH)
 		return 0;  /* a stream no traced call opened (streaming RPCs are not traced yet) */
+	struct grpc_client_call *c = &st->frames[depth - 1];
 	struct grpc_hf_key k = {.pid = key.pid, .hf = (__u64)hf};
-	struct tb_span_context offer = st->frames[depth - 1].call.sc;
+	struct tb_span_context offer = c->call.sc;
 	offer.origin = TB_ORIGIN_CONN;
-	bpf_map_update_elem(&grpc_hf_pending, &k, &offer, BPF_ANY);
+	if (bpf_map_update_elem(&grpc_hf_pending, &k, &offer, BPF_ANY) == 0)
+		c->hf = (__u64)hf;
 	return 0;
 }
 
