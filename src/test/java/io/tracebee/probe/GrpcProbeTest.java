@@ -185,6 +185,37 @@ class GrpcProbeTest {
         }
     }
 
+    /**
+     * A stripped binary: struct offsets from the tables (grpc, golang.org/x/net and genproto by module version),
+     * but no symbols, hence no itabs: connections are not read, so there is no link (the server span starts a
+     * trace unless metadata carries one) and a failed client call is an error without a code; the server still
+     * reports its status.
+     */
+    @Test
+    void strippedBinariesUseTheOffsetsTables() throws Exception {
+        try (GoServer server = GoServer.start("grpcserver-go1.26-stripped")) {
+            Instrumentation inst = attach(server);
+            assertThat(inst.probes()).filteredOn(p -> p.library().startsWith("grpc"))
+                    .allSatisfy(p -> assertThat(p.offsetSource()).isEqualTo("table"));
+            assertThat(server.get("/call?method=Fail&value=s").body()).isEqualTo("code=5 no such thing: s");
+            GrpcEvent client = client(ECHO + "Fail");
+            GrpcEvent srv = server(ECHO + "Fail");
+            assertThat(client.header().parentSpanId()).isEqualTo(http("/call").header().spanId());
+            assertThat(client.status()).isEqualTo(GrpcEvent.STATUS_UNKNOWN);
+            assertThat(client.connection()).isNull();
+            assertThat(srv.status()).isEqualTo(5);
+            assertThat(srv.message()).isEqualTo("no such thing: s");
+            assertThat(srv.header().parentSpanId()).isEqualTo(new byte[8]);
+            assertThat(srv.connection()).isNull();
+
+            harness.events.clear();
+            String tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+            assertThat(server.get("/call?method=Echo&value=tp&tp=" + tp).body()).isEqualTo("code=0 value=tp");
+            assertThat(Hex.encode(server(ECHO + "Echo").header().parentSpanId())).isEqualTo("b7ad6b7169203331");
+            inst.close();
+        }
+    }
+
     private static void assertLinked(GrpcEvent server, GrpcEvent client) {
         assertThat(server.server()).isTrue();
         assertThat(client.server()).isFalse();
