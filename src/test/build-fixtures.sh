@@ -15,6 +15,10 @@
 #   kafkaapp-go1.2x              kafka-go producer and consumers (src/test/go/kafkaapp), newest kafka-go (go 1.23, 1.26)
 #   kafkaapp-go1.2x-oldest       the same with the oldest supported kafka-go (go.oldest.mod)
 #   kafkaapp-go1.26-stripped     newest kafka-go, -ldflags='-s -w'
+#   grpcserver-go1.26            gRPC server + HTTP front door making gRPC calls, newest grpc (src/test/go/grpcserver)
+#   grpcserver-go1.26-stripped   the same, -ldflags='-s -w'
+#   grpcserver-go1.25-mid        grpc v1.76.0, the last ServerStream-pointer layout (go.mid.mod)
+#   grpcserver-go1.2x-oldest     grpc v1.68.1, the oldest the tests cover (go.oldest.mod; go 1.23 and 1.26)
 #   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug exporters)
 #   python-venv                  the interop test's Python service (OpenTelemetry, Flask from PyPI)
 #   kafka/                       Apache Kafka's jars from Maven Central (src/test/peers/fetch-kafka.sh)
@@ -129,6 +133,13 @@ build_module dbserver-sqlite-stripped "${GO_VERSIONS[-1]}" "$HERE/go/dbserver" -
 # go-redis v9: the newest release (Go 1.26) and the oldest supported one (go.oldest.mod, Go 1.23)
 build_module redisserver-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/redisserver"
 build_module redisserver-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/redisserver" -modfile=go.oldest.mod
+# gRPC: the newest release (Go 1.26), v1.76.0 (stream layout of v1.69-v1.76) and v1.68.1 (the oldest the
+# tests cover: *transport.Stream, WriteStatus, originateStream) on the oldest and newest Go
+build_module grpcserver-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/grpcserver"
+build_module grpcserver-go1.26-stripped "${GO_VERSIONS[-1]}" "$HERE/go/grpcserver" "-ldflags=-s -w"
+build_module grpcserver-go1.25-mid "${GO_VERSIONS[2]}" "$HERE/go/grpcserver" -modfile=go.mid.mod
+build_module grpcserver-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/grpcserver" -modfile=go.oldest.mod
+build_module grpcserver-go1.26-oldest "${GO_VERSIONS[-1]}" "$HERE/go/grpcserver" -modfile=go.oldest.mod
 # the version matrix: PostgreSQL drivers at their oldest supported releases (go.oldest.mod) on older Go
 for v in "${GO_VERSIONS[@]:0:3}"; do
   build_module "dbserver-go${v%.*}-oldest" "$v" "$HERE/go/dbserver" -tags=pgonly -modfile=go.oldest.mod

@@ -88,13 +88,13 @@ int uprobe_persist_conn_round_trip(struct pt_regs *ctx)
 	if (!tb_read_conn(&conn, tb_conn_fd(go_read_iface_data(pc, off_pconn_conn), tls)))
 		return 0;
 	if (call->conn.inode && call->conn.inode != conn.inode) {
-		tb_link_withdraw(&call->conn);
+		tb_link_withdraw(&call->conn, 0);
 		tb_inject_withdraw(&call->conn);
 	}
 	call->conn = conn;
 	struct tb_span_context offer = call->call.sc;
 	offer.origin = TB_ORIGIN_CONN;
-	tb_link_publish(&conn, &offer);
+	tb_link_publish(&conn, 0, &offer);
 
 	if (tls)
 		return 0;
@@ -122,7 +122,7 @@ int uprobe_transport_round_trip_return(struct pt_regs *ctx)
 		return 0;
 	struct tb_call *call = &cc->call;
 	if (cc->conn.inode) {
-		tb_link_withdraw(&cc->conn);
+		tb_link_withdraw(&cc->conn, 0);
 		tb_inject_withdraw(&cc->conn);
 	}
 

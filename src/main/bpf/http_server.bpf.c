@@ -90,7 +90,7 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 		bool tls = go_read_ptr(c, off_conn_tls_state) != 0;
 		if (tb_read_conn(&sc.conn, tb_conn_fd(go_read_iface_data(c, off_conn_rwc), tls))) {
 			struct tb_span_context linked;
-			if (tb_link_take(&sc.conn, &linked) && !continued) {
+			if (tb_link_take(&sc.conn, 0, &linked) && !continued) {
 				remote = linked;
 				continued = true;
 			}

@@ -95,5 +95,19 @@ static __always_inline __u16 go_read_string(char *dst, __u32 max, const void *ba
  * address (amd64) or at the slot Go reserves for it (arm64), so the first stack result is at SP+8.
  */
 #define GO_STACK_RESULT(ctx) ((void *)(PT_REGS_SP(ctx) + 8))
+/* Whether the len bytes (at most 15) at ptr in the target are exactly name. */
+static __always_inline bool go_string_equals(const char *ptr, const char *name, __u32 len)
+{
+	char buf[16] = {};
+	if (len > sizeof(buf) || bpf_probe_read_user(buf, len & 15, ptr))
+		return false;
+	for (__u32 i = 0; i < 16; i++) {
+		if (i >= len)
+			break;
+		if (buf[i] != name[i])
+			return false;
+	}
+	return true;
+}
 
 #endif /* TB_GO_ABI_H */

@@ -17,6 +17,7 @@
 #define TB_GO_HEADERS_H
 
 #include "tb_common.h"
+#include "tb_traceparent.h"
 
 #define GO_SLOTS 8
 #define GO_SWISS_SLOT 40                                /* string key + []string elem */
@@ -62,21 +63,6 @@ struct tb_hdr_scan {
 	__u32 done;  /* not bool: a callback must visibly return 0 or 1 to the verifier */
 };
 
-/* Whether the string at ptr is exactly name (len bytes, at most 16). */
-static __always_inline bool tb_key_is(const char *ptr, const char *name, __u32 len)
-{
-	char buf[16] = {};
-	if (len > sizeof(buf) || bpf_probe_read_user(buf, len & 15, ptr))
-		return false;
-	for (__u32 i = 0; i < 16; i++) {
-		if (i >= len)
-			break;
-		if (buf[i] != name[i])
-			return false;
-	}
-	return true;
-}
-
 /* Checks the 8 slots of one group or bucket at g for the two keys. */
 static __always_inline void tb_hdr_scan_slots(struct tb_hdr_scan *s, void *g)
 {
@@ -93,9 +79,9 @@ static __always_inline void tb_hdr_scan_slots(struct tb_hdr_scan *s, void *g)
 		if (bpf_probe_read_user(&ks, sizeof(ks), key))
 			continue;
 		struct go_string *dst;
-		if (ks.len == 11 && !s->out->traceparent.ptr && tb_key_is(ks.ptr, "Traceparent", 11))
+		if (ks.len == 11 && !s->out->traceparent.ptr && go_string_equals(ks.ptr, "Traceparent", 11))
 			dst = &s->out->traceparent;
-		else if (ks.len == 10 && !s->out->tracestate.ptr && tb_key_is(ks.ptr, "Tracestate", 10))
+		else if (ks.len == 10 && !s->out->tracestate.ptr && go_string_equals(ks.ptr, "Tracestate", 10))
 			dst = &s->out->tracestate;
 		else
 			continue;
@@ -187,62 +173,6 @@ static __always_inline void tb_find_trace_headers(void *m, struct tb_trace_heade
 		if (b > 0)
 			tb_hdr_scan_buckets(&s, (void *)go_read_ptr(m, off_hmap_oldbuckets), b - 1);
 	}
-}
-
-static __always_inline int tb_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Decodes n bytes of lowercase hex at src into dst; false on a bad digit or an all-zero id. */
-static __always_inline bool tb_unhex_id(__u8 *dst, const char *src, int n)
-{
-	__u8 any = 0;
-	for (int i = 0; i < n; i++) {
-		int hi = tb_hex(src[2 * i]), lo = tb_hex(src[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		dst[i] = (__u8)(hi << 4 | lo);
-		any |= dst[i];
-	}
-	return any != 0;
-}
-
-#define TB_TRACEPARENT_LEN 55  /* "00-<32 hex>-<16 hex>-<2 hex>" */
-
-/*
- * Parses a W3C traceparent (version 00, or a later version read as 00 per the spec's forward
- * compatibility rule) into out, with origin TB_ORIGIN_HEADER. False when it is malformed.
- */
-static __always_inline bool tb_parse_traceparent(const struct go_string *v, struct tb_span_context *out)
-{
-	char b[TB_TRACEPARENT_LEN + 1] = {};
-	if (!v->ptr || v->len < TB_TRACEPARENT_LEN)
-		return false;
-	__u32 n = v->len > TB_TRACEPARENT_LEN ? TB_TRACEPARENT_LEN + 1 : TB_TRACEPARENT_LEN;
-	if (bpf_probe_read_user(b, n, v->ptr))
-		return false;
-	int v0 = tb_hex(b[0]), v1 = tb_hex(b[1]);
-	if (v0 < 0 || v1 < 0 || (v0 == 15 && v1 == 15))
-		return false;
-	if (v0 == 0 && v1 == 0 && v->len != TB_TRACEPARENT_LEN)
-		return false;
-	if (v->len > TB_TRACEPARENT_LEN && b[TB_TRACEPARENT_LEN] != '-')
-		return false;
-	if (b[2] != '-' || b[35] != '-' || b[52] != '-')
-		return false;
-	if (!tb_unhex_id(out->trace_id, b + 3, TB_TRACE_ID_SIZE) || !tb_unhex_id(out->span_id, b + 36, TB_SPAN_ID_SIZE))
-		return false;
-	int f0 = tb_hex(b[53]), f1 = tb_hex(b[54]);
-	if (f0 < 0 || f1 < 0)
-		return false;
-	out->flags = (__u8)(f0 << 4 | f1);
-	out->origin = TB_ORIGIN_HEADER;
-	return true;
 }
 
 #endif /* TB_GO_HEADERS_H */

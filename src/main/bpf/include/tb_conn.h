@@ -12,7 +12,9 @@
  * the entry: the server span becomes the client span's child in the kernel, before the handler runs,
  * so everything the handler does downstream carries the caller's trace id. HTTP/1.x carries one request
  * at a time per connection, and the request's bytes cannot reach the server before the client
- * published, so the entry the server finds is always its own request's.
+ * published, so the entry the server finds is always its own request's. HTTP/2 (gRPC) carries many
+ * requests at once on one connection, each on its own stream: the key then includes the stream id,
+ * which the client knows before the stream's first bytes leave and which is never reused on a connection.
  */
 #ifndef TB_CONN_H
 #define TB_CONN_H
@@ -107,44 +109,49 @@ static __always_inline bool tb_is_loopback(const __u8 *a)
 }
 
 /*
- * The link key of a connection seen from its client: (client address, server address). The network
- * namespace is part of the key only for loopback addresses, which every namespace has; other
- * addresses are the same on both ends even when client and server sit in different namespaces
- * joined by a bridge.
+ * The link key of a request on a connection, seen from its client: (client address, server address,
+ * HTTP/2 stream id or 0). The network namespace is part of the key only for loopback addresses, which
+ * every namespace has; other addresses are the same on both ends even when client and server sit in
+ * different namespaces joined by a bridge.
  */
 static __always_inline void tb_link_key(struct tb_link_key *k, const __u8 *client, __u16 client_port,
-					const __u8 *server, __u16 server_port, __u32 netns)
+					const __u8 *server, __u16 server_port, __u32 netns, __u32 stream_id)
 {
+	__builtin_memset(k, 0, sizeof(*k));
 	__builtin_memcpy(k->client, client, 16);
 	__builtin_memcpy(k->server, server, 16);
 	k->client_port = client_port;
 	k->server_port = server_port;
 	k->netns = tb_is_loopback(server) ? netns : 0;
+	k->stream_id = stream_id;
 }
 
-/* A client about to send a request on c publishes its span for a server on this host to take. */
-static __always_inline void tb_link_publish(const struct tb_conn *c, const struct tb_span_context *sc)
+/*
+ * A client about to send a request on c publishes its span for a server on this host to take. HTTP/2
+ * multiplexes requests on one connection, so they are told apart by stream id (0 for HTTP/1.x).
+ */
+static __always_inline void tb_link_publish(const struct tb_conn *c, __u32 stream_id, const struct tb_span_context *sc)
 {
 	struct tb_link_key k;
-	tb_link_key(&k, c->saddr, c->sport, c->daddr, c->dport, c->netns);
+	tb_link_key(&k, c->saddr, c->sport, c->daddr, c->dport, c->netns, stream_id);
 	if (bpf_map_update_elem(&tb_conn_links, &k, sc, BPF_ANY) == 0)
 		tb_count(TB_CNT_LINK_PUBLISHED);
 }
 
 /* The client's call ended: an entry still there was never taken by a traced server. */
-static __always_inline void tb_link_withdraw(const struct tb_conn *c)
+static __always_inline void tb_link_withdraw(const struct tb_conn *c, __u32 stream_id)
 {
 	struct tb_link_key k;
-	tb_link_key(&k, c->saddr, c->sport, c->daddr, c->dport, c->netns);
+	tb_link_key(&k, c->saddr, c->sport, c->daddr, c->dport, c->netns, stream_id);
 	if (bpf_map_delete_elem(&tb_conn_links, &k) == 0)
 		tb_count(TB_CNT_LINK_UNMATCHED);
 }
 
 /* A server took a request on c: the client's span context, if a traced client on this host sent it. */
-static __always_inline bool tb_link_take(const struct tb_conn *c, struct tb_span_context *out)
+static __always_inline bool tb_link_take(const struct tb_conn *c, __u32 stream_id, struct tb_span_context *out)
 {
 	struct tb_link_key k;
-	tb_link_key(&k, c->daddr, c->dport, c->saddr, c->sport, c->netns);
+	tb_link_key(&k, c->daddr, c->dport, c->saddr, c->sport, c->netns, stream_id);
 	struct tb_span_context *sc = bpf_map_lookup_elem(&tb_conn_links, &k);
 	if (!sc)
 		return false;

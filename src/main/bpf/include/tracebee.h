@@ -18,6 +18,7 @@ enum tb_event_kind {
 	TB_EV_REDIS = 4,
 	TB_EV_KAFKA_PRODUCER = 5,
 	TB_EV_KAFKA_CONSUMER = 6,
+	TB_EV_GRPC = 7,
 };
 
 /* Where a span's parent came from (struct tb_span_context.origin of the parent). */
@@ -50,13 +51,18 @@ struct tb_conn {
 	__u64 inode;     /* the socket's inode number, as in /proc/<pid>/fd: "socket:[inode]" */
 };
 
-/* Key of the same-host link map (tb_conn.h): a connection as its client sees it. */
+/*
+ * Key of the same-host link map (tb_conn.h): a connection as its client sees it, and the request's
+ * HTTP/2 stream on it (0 for HTTP/1.x, which carries one request at a time).
+ */
 struct tb_link_key {
 	__u8 client[16];
 	__u8 server[16];
 	__u16 client_port;
 	__u16 server_port;
 	__u32 netns;  /* 0 unless the server address is a loopback one */
+	__u32 stream_id;
+	__u32 _pad;
 };
 
 /* Common header: first bytes of every ring-buffer record. */
@@ -250,6 +256,41 @@ struct tb_kafka_consumer_event {
 	char key[TB_KAFKA_KEY_MAX];
 	char group[TB_KAFKA_GROUP_MAX];
 	char tracestate[TB_TRACESTATE_MAX];
+};
+
+#define TB_GRPC_METHOD_MAX 128
+#define TB_GRPC_AUTHORITY_MAX 128
+#define TB_GRPC_MESSAGE_MAX 128
+#define TB_GRPC_STATUS_UNKNOWN -1   /* no status was seen (struct tb_grpc_event.status) */
+#define TB_GRPC_FLAG_FOREIGN_ERROR 1 /* client: the call failed with an error that is not a gRPC status */
+
+/* Which end of a gRPC call an event is (struct tb_grpc_event.side). */
+enum tb_grpc_side {
+	TB_GRPC_SERVER = 1,
+	TB_GRPC_CLIENT = 2,
+};
+
+/*
+ * A google.golang.org/grpc call: the server's (*Server).handleStream, or the client's (*ClientConn).Invoke,
+ * emitted when it returns.
+ */
+struct tb_grpc_event {
+	struct tb_event_header h;
+	__u8 side;            /* enum tb_grpc_side */
+	__u8 flags;           /* TB_GRPC_FLAG_* */
+	__u16 method_len;
+	__u16 authority_len;
+	__u16 message_len;
+	__u16 tracestate_len;
+	__u16 _pad;
+	__s32 status;         /* the gRPC status code, TB_GRPC_STATUS_UNKNOWN when none was seen */
+	__u32 stream_id;      /* the call's HTTP/2 stream (a client's last attempt), 0 unknown */
+	__u32 _pad2;
+	struct tb_conn conn;  /* the transport's TCP connection, zero when not read */
+	char method[TB_GRPC_METHOD_MAX];        /* the full method as sent in :path, "/pkg.Service/Method" */
+	char authority[TB_GRPC_AUTHORITY_MAX];  /* :authority (server) or the ClientConn's authority, "host:port" */
+	char message[TB_GRPC_MESSAGE_MAX];      /* the status message of a non-OK status */
+	char tracestate[TB_TRACESTATE_MAX];     /* server: the incoming tracestate continued with traceparent */
 };
 
 #endif /* TRACEBEE_H */

@@ -61,6 +61,9 @@ public final class EventDecoder {
         if (kind == KIND_KAFKA_CONSUMER && len >= KAFKA_CONSUMER_SIZE) {
             return kafkaConsumer(data, off, header(data, off, kind));
         }
+        if (kind == KIND_GRPC && len >= GRPC_SIZE) {
+            return grpc(data, off, header(data, off, kind));
+        }
         decodeErrors.increment();
         return null;
     }
@@ -173,6 +176,19 @@ public final class EventDecoder {
                 utf8(d, off + REDIS_ADDR, u16(d, off + REDIS_ADDR_LEN, REDIS_ADDR_MAX)),
                 utf8(d, off + REDIS_ERROR, u16(d, off + REDIS_ERROR_LEN, REDIS_ERROR_MAX)),
                 args);
+    }
+
+    private static GrpcEvent grpc(byte[] d, int off, EventHeader h) {
+        return new GrpcEvent(h,
+                d[off + GRPC_SIDE] == GRPC_SERVER,
+                utf8(d, off + GRPC_METHOD, u16(d, off + GRPC_METHOD_LEN, GRPC_METHOD_MAX)),
+                utf8(d, off + GRPC_AUTHORITY, u16(d, off + GRPC_AUTHORITY_LEN, GRPC_AUTHORITY_MAX)),
+                (int) INT.get(d, off + GRPC_STATUS),
+                utf8(d, off + GRPC_MESSAGE, u16(d, off + GRPC_MESSAGE_LEN, GRPC_MESSAGE_MAX)),
+                (d[off + GRPC_FLAGS] & GRPC_FLAG_FOREIGN_ERROR) != 0,
+                Integer.toUnsignedLong((int) INT.get(d, off + GRPC_STREAM_ID)),
+                connection(d, off + GRPC_CONN),
+                ascii(d, off + GRPC_TRACESTATE, u16(d, off + GRPC_TRACESTATE_LEN, TRACESTATE_MAX)));
     }
 
     /** An argument by its Go kind: text, or a number from as many little-endian bytes as its size. */

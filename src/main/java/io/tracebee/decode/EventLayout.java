@@ -14,6 +14,7 @@ public final class EventLayout {
     public static final int KIND_REDIS = 4;
     public static final int KIND_KAFKA_PRODUCER = 5;
     public static final int KIND_KAFKA_CONSUMER = 6;
+    public static final int KIND_GRPC = 7;
 
     public static final int TRACE_ID_SIZE = 16;
     public static final int SPAN_ID_SIZE = 8;
@@ -211,4 +212,27 @@ public final class EventLayout {
     public static final int KC_GROUP = 336;
     public static final int KC_TRACESTATE = 464;
     public static final int KAFKA_CONSUMER_SIZE = 720;
+
+    // struct tb_grpc_event
+    public static final int GRPC_METHOD_MAX = 128;
+    public static final int GRPC_AUTHORITY_MAX = 128;
+    public static final int GRPC_MESSAGE_MAX = 128;
+    public static final int GRPC_STATUS_UNKNOWN = -1;
+    public static final int GRPC_FLAG_FOREIGN_ERROR = 1;
+    public static final int GRPC_SERVER = 1;
+    public static final int GRPC_CLIENT = 2;
+    public static final int GRPC_SIDE = 112;
+    public static final int GRPC_FLAGS = 113;
+    public static final int GRPC_METHOD_LEN = 114;
+    public static final int GRPC_AUTHORITY_LEN = 116;
+    public static final int GRPC_MESSAGE_LEN = 118;
+    public static final int GRPC_TRACESTATE_LEN = 120;
+    public static final int GRPC_STATUS = 124;
+    public static final int GRPC_STREAM_ID = 128;
+    public static final int GRPC_CONN = 136;
+    public static final int GRPC_METHOD = 184;
+    public static final int GRPC_AUTHORITY = 312;
+    public static final int GRPC_MESSAGE = 440;
+    public static final int GRPC_TRACESTATE = 568;
+    public static final int GRPC_SIZE = 824;
 }

@@ -68,6 +68,10 @@ public final class BpfInstrumenter implements Instrumenter {
         if (spec.module() != null && binary.buildInfo().dependency(spec.module()).isEmpty()) {
             return ProbeState.skipped(spec.library(), "module " + spec.module() + " is not in the binary");
         }
+        Optional<String> unsupported = spec.setup().skipReason(binary);
+        if (unsupported.isPresent()) {
+            return ProbeState.skipped(spec.library(), unsupported.get());
+        }
         List<UprobeSpec> placed = new ArrayList<>();
         List<GoFunction> functions = new ArrayList<>();
         for (UprobeSpec u : spec.uprobes()) {

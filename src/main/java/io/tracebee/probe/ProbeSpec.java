@@ -3,6 +3,7 @@ package io.tracebee.probe;
 import io.tracebee.bpf.BpfObject;
 import io.tracebee.inspect.GoBinary;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A probe declared as data: which BPF object, which functions, which struct offsets it needs.
@@ -25,6 +26,14 @@ public record ProbeSpec(String library, String object, String module, List<Uprob
     public interface Setup {
         Setup NONE = new Setup() {
         };
+
+        /**
+         * Why this binary cannot get the probe although it has the functions (e.g. a library release older than
+         * the oldest the program reads), or empty.
+         */
+        default Optional<String> skipReason(GoBinary binary) {
+            return Optional.empty();
+        }
 
         /** Sets read-only data the verifier should see as constants. */
         default void beforeLoad(GoBinary binary, BpfObject object) {

@@ -4,6 +4,7 @@ import io.tracebee.probe.ProbeSpec.OffsetSpec;
 import io.tracebee.probe.dbsql.DbSqlProbes;
 import io.tracebee.probe.goredis.GoRedisProbes;
 import io.tracebee.probe.goruntime.GoRuntimeProbes;
+import io.tracebee.probe.grpc.GrpcProbes;
 import io.tracebee.probe.httproute.HttpRouteProbes;
 import io.tracebee.probe.kafkago.KafkaGoProbes;
 import io.tracebee.probe.nethttp.NetHttpProbes;
@@ -18,7 +19,8 @@ public final class Probes {
     public static final List<ProbeSpec> ALL =
             List.of(GoRuntimeProbes.GOROUTINES, NetHttpProbes.SERVER, NetHttpProbes.CLIENT, DbSqlProbes.SQL,
                     GoRedisProbes.CLIENT, HttpRouteProbes.GIN, HttpRouteProbes.GORILLA,
-                    HttpRouteProbes.GORILLA_POINTER_RECEIVER, KafkaGoProbes.PRODUCER, KafkaGoProbes.CONSUMER);
+                    HttpRouteProbes.GORILLA_POINTER_RECEIVER, KafkaGoProbes.PRODUCER, KafkaGoProbes.CONSUMER,
+                    GrpcProbes.SERVER, GrpcProbes.CLIENT);
 
     /**
      * Every struct member any probe may need: the probes' own offsets plus members read through a

@@ -3,6 +3,7 @@ package io.tracebee.span;
 import io.tracebee.correlate.CorrelatedEvent;
 import io.tracebee.decode.DbEvent;
 import io.tracebee.decode.EventHeader;
+import io.tracebee.decode.GrpcEvent;
 import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
 import io.tracebee.decode.KafkaConsumerEvent;
@@ -21,6 +22,7 @@ public final class SpanAssembler {
     public static final String SCOPE_DATABASE_SQL = "io.tracebee/database/sql";
     public static final String SCOPE_GO_REDIS = "io.tracebee/go-redis";
     public static final String SCOPE_KAFKA_GO = "io.tracebee/github.com/segmentio/kafka-go";
+    public static final String SCOPE_GRPC = "io.tracebee/google.golang.org/grpc";
 
     private final WallClock clock;
     private final boolean dbQueryText;
@@ -63,6 +65,9 @@ public final class SpanAssembler {
         }
         if (event instanceof KafkaConsumerEvent kafka) {
             return kafkaConsumer(ce, kafka);
+        }
+        if (event instanceof GrpcEvent grpc) {
+            return grpc(ce, grpc);
         }
         throw new IllegalArgumentException("no span assembly for " + event.getClass().getSimpleName());
     }
@@ -268,6 +273,38 @@ public final class SpanAssembler {
             a.put("messaging.kafka.message.tombstone", true);
         }
         return a;
+    }
+
+    private Span grpc(CorrelatedEvent ce, GrpcEvent e) {
+        Attributes.Builder a = Attributes.builder().put("rpc.system", "grpc");
+        GrpcSemconv.Method method = GrpcSemconv.Method.parse(e.method());
+        if (method != null) {
+            a.put("rpc.service", method.service()).put("rpc.method", method.method());
+        }
+        boolean known = e.status() != GrpcEvent.STATUS_UNKNOWN;
+        if (known) {
+            a.put("rpc.grpc.status_code", e.status());
+        }
+        HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.authority());
+        if (server != null) {
+            a.put("server.address", server.host());
+            if (server.port() != HttpSemconv.HostPort.NO_PORT) {
+                a.put("server.port", server.port());
+            }
+        }
+        TcpConnection conn = e.connection();
+        if (conn != null) {
+            a.put("network.peer.address", conn.peerAddress());
+            a.put("network.peer.port", conn.peerPort());
+            if (e.server()) {
+                a.put("network.local.address", conn.localAddress());
+                a.put("network.local.port", conn.localPort());
+            }
+        }
+        // a client reports an unknown status only for a failed call whose error it could not read
+        boolean error = known ? GrpcSemconv.isError(e.status()) : !e.server();
+        return span(ce, GrpcSemconv.spanName(e.method()), e.server() ? SpanKind.SERVER : SpanKind.CLIENT, a.build(),
+                error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_GRPC, e.traceState(), error ? e.message() : "");
     }
 
     private Span span(CorrelatedEvent ce, String name, SpanKind kind, Attributes attributes, StatusCode status,

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Builds raw event records (HTTP server and client, database) by hand, as the kernel would lay them out. */
 public final class EventBytes {
-    private final ByteBuffer b = ByteBuffer.allocate(Math.max(HTTP_SERVER_SIZE, Math.max(DB_SIZE, REDIS_SIZE)))
+    private final ByteBuffer b = ByteBuffer.allocate(Math.max(HTTP_SERVER_SIZE, Math.max(DB_SIZE, Math.max(REDIS_SIZE, GRPC_SIZE))))
             .order(ByteOrder.LITTLE_ENDIAN);
 
     /**
@@ -45,6 +45,34 @@ public final class EventBytes {
     public EventBytes redisError(String text) {
         b.putShort(REDIS_FLAGS, (short) (b.getShort(REDIS_FLAGS) | REDIS_FLAG_ERROR));
         return str(REDIS_ERROR, REDIS_ERROR_LEN, REDIS_ERROR_MAX, text);
+    }
+
+    /**
+     * A gRPC call: the side (EventLayout.GRPC_SERVER or GRPC_CLIENT), full method, authority, status code
+     * (EventLayout.GRPC_STATUS_UNKNOWN for none) and status message.
+     */
+    public static EventBytes grpc(int side, String method, String authority, int status, String message) {
+        EventBytes e = new EventBytes();
+        e.b.putInt(H_KIND, KIND_GRPC).putInt(H_SIZE, GRPC_SIZE).put(GRPC_SIDE, (byte) side).putInt(GRPC_STATUS, status)
+                .putInt(GRPC_STREAM_ID, 3);
+        e.b.put(H_SC + SC_FLAGS, (byte) 1);
+        e.str(GRPC_METHOD, GRPC_METHOD_LEN, GRPC_METHOD_MAX, method);
+        e.str(GRPC_AUTHORITY, GRPC_AUTHORITY_LEN, GRPC_AUTHORITY_MAX, authority);
+        return e.str(GRPC_MESSAGE, GRPC_MESSAGE_LEN, GRPC_MESSAGE_MAX, message);
+    }
+
+    /** The gRPC event's connection, its tracestate and flags. */
+    public EventBytes grpcConn(byte[] local, int localPort, byte[] peer, int peerPort, int netns, long inode) {
+        return conn(GRPC_CONN, local, localPort, peer, peerPort, netns, inode);
+    }
+
+    public EventBytes grpcTraceState(String s) {
+        return str(GRPC_TRACESTATE, GRPC_TRACESTATE_LEN, TRACESTATE_MAX, s);
+    }
+
+    public EventBytes grpcFlags(int flags) {
+        b.put(GRPC_FLAGS, (byte) flags);
+        return this;
     }
 
     /** A database call: the statement, TB_DB_FLAG_* flags and the driver's system id. */

@@ -90,6 +90,30 @@ class EventDecoderTest {
     }
 
     @Test
+    void decodesAGrpcRecord() {
+        byte[] rec = EventBytes.grpc(EventLayout.GRPC_CLIENT, "/pkg.Svc/Get", "127.0.0.1:50051", 5, "not here")
+                .grpcFlags(EventLayout.GRPC_FLAG_FOREIGN_ERROR).grpcTraceState("a=b")
+                .grpcConn(EventBytes.v4Mapped(127, 0, 0, 1), 41000, EventBytes.v4Mapped(127, 0, 0, 1), 50051, 1, 42).bytes();
+        GrpcEvent g = (GrpcEvent) new EventDecoder().decodeOne(rec, 0, rec.length);
+        assertThat(g.server()).isFalse();
+        assertThat(g.method()).isEqualTo("/pkg.Svc/Get");
+        assertThat(g.authority()).isEqualTo("127.0.0.1:50051");
+        assertThat(g.status()).isEqualTo(5);
+        assertThat(g.message()).isEqualTo("not here");
+        assertThat(g.foreignError()).isTrue();
+        assertThat(g.streamId()).isEqualTo(3);
+        assertThat(g.traceState()).isEqualTo("a=b");
+        assertThat(g.connection().peerPort()).isEqualTo(50051);
+
+        byte[] unknown = EventBytes.grpc(EventLayout.GRPC_SERVER, "/pkg.Svc/Get", "", EventLayout.GRPC_STATUS_UNKNOWN, "").bytes();
+        GrpcEvent s = (GrpcEvent) new EventDecoder().decodeOne(unknown, 0, unknown.length);
+        assertThat(s.server()).isTrue();
+        assertThat(s.status()).isEqualTo(GrpcEvent.STATUS_UNKNOWN);
+        assertThat(s.connection()).isNull();
+        assertThat(s.foreignError()).isFalse();
+    }
+
+    @Test
     void aConnectionTheProbeDidNotReadIsNull() {
         byte[] rec = EventBytes.httpServer().bytes();
         HttpServerEvent h = (HttpServerEvent) new EventDecoder().decodeOne(rec, 0, rec.length);

@@ -229,6 +229,33 @@ class EventLayoutTest {
         assertThat(REDIS_KIND_BYTES).isEqualTo(EventLayoutNative.constant("TB_REDIS_KIND_BYTES"));
     }
 
+    @Test
+    void grpcEvent() {
+        String e = "tb_grpc_event";
+        assertThat(KIND_GRPC).isEqualTo(EventLayoutNative.constant("TB_EV_GRPC"));
+        assertThat(GRPC_SIDE).isEqualTo(off(e, "side"));
+        assertThat(GRPC_FLAGS).isEqualTo(off(e, "flags"));
+        assertThat(GRPC_METHOD_LEN).isEqualTo(off(e, "method_len"));
+        assertThat(GRPC_AUTHORITY_LEN).isEqualTo(off(e, "authority_len"));
+        assertThat(GRPC_MESSAGE_LEN).isEqualTo(off(e, "message_len"));
+        assertThat(GRPC_TRACESTATE_LEN).isEqualTo(off(e, "tracestate_len"));
+        assertThat(GRPC_STATUS).isEqualTo(off(e, "status"));
+        assertThat(GRPC_STREAM_ID).isEqualTo(off(e, "stream_id"));
+        assertThat(GRPC_CONN).isEqualTo(off(e, "conn"));
+        assertThat(GRPC_METHOD).isEqualTo(off(e, "method"));
+        assertThat(GRPC_AUTHORITY).isEqualTo(off(e, "authority"));
+        assertThat(GRPC_MESSAGE).isEqualTo(off(e, "message"));
+        assertThat(GRPC_TRACESTATE).isEqualTo(off(e, "tracestate"));
+        assertThat(GRPC_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(GRPC_METHOD_MAX).isEqualTo(EventLayoutNative.constant("TB_GRPC_METHOD_MAX"));
+        assertThat(GRPC_AUTHORITY_MAX).isEqualTo(EventLayoutNative.constant("TB_GRPC_AUTHORITY_MAX"));
+        assertThat(GRPC_MESSAGE_MAX).isEqualTo(EventLayoutNative.constant("TB_GRPC_MESSAGE_MAX"));
+        assertThat(GRPC_STATUS_UNKNOWN).isEqualTo(EventLayoutNative.constant("TB_GRPC_STATUS_UNKNOWN"));
+        assertThat(GRPC_FLAG_FOREIGN_ERROR).isEqualTo(EventLayoutNative.constant("TB_GRPC_FLAG_FOREIGN_ERROR"));
+        assertThat(GRPC_SERVER).isEqualTo(EventLayoutNative.constant("TB_GRPC_SERVER"));
+        assertThat(GRPC_CLIENT).isEqualTo(EventLayoutNative.constant("TB_GRPC_CLIENT"));
+    }
+
     private static int off(String struct, String field) {
         return EventLayoutNative.offsetOf(struct, field);
     }

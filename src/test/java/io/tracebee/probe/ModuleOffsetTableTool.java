@@ -102,7 +102,7 @@ public final class ModuleOffsetTableTool {
     }
 
     private ModuleTable generate(ModuleTemplate t) throws IOException, InterruptedException {
-        List<ModuleVersion> versions = t.select(proxy.versions(t.module()));
+        List<ModuleVersion> versions = t.explicit().isEmpty() ? t.select(proxy.versions(t.module())) : t.explicit();
         List<OffsetSpec> specs = Probes.allOffsets().stream().filter(o -> inModule(o, t.module())).toList();
         System.err.printf("%s: %d releases to build (%s%s), %d members%n", t.module(), versions.size(), t.from(),
                 t.through() == null ? " through the newest" : " through " + t.through(), specs.size());

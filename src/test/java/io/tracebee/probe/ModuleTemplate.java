@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +24,17 @@ import java.util.Properties;
  * @param through the newest release to build, or null for the newest the proxy lists
  * @param selection which releases of the range to build
  * @param mainGo the program's source
+ * @param explicit the versions to build when the module has no releases for the proxy to list (pseudo-versions
+ *        only, e.g. google.golang.org/genproto/googleapis/rpc): {@code versions=} in module.properties; empty
+ *        otherwise. {@code from} is then the oldest of them.
  */
 record ModuleTemplate(String name, String module, ModuleVersion from, ModuleVersion through, Selection selection,
-        String mainGo) {
+        String mainGo, List<ModuleVersion> explicit) {
+
+    ModuleTemplate(String name, String module, ModuleVersion from, ModuleVersion through, Selection selection,
+            String mainGo) {
+        this(name, module, from, through, selection, mainGo, List.of());
+    }
 
     /** Which releases of the range get built. */
     enum Selection {
@@ -45,6 +54,12 @@ record ModuleTemplate(String name, String module, ModuleVersion from, ModuleVers
             p.load(r);
         }
         String module = require(p, file, "module");
+        String listed = p.getProperty("versions", "").strip();
+        if (!listed.isEmpty()) {
+            List<ModuleVersion> explicit = Arrays.stream(listed.split("[,\\s]+")).map(v -> version(file, v)).sorted().toList();
+            return new ModuleTemplate(dir.getFileName().toString(), module, explicit.get(0),
+                    explicit.get(explicit.size() - 1), Selection.ALL, Files.readString(dir.resolve("main.go")), explicit);
+        }
         String through = p.getProperty("through", "newest").strip();
         String selection = p.getProperty("select", "all").strip();
         Selection sel;
@@ -71,8 +86,14 @@ record ModuleTemplate(String name, String module, ModuleVersion from, ModuleVers
                 new IllegalArgumentException(file + ": \"" + v + "\" is not a module version"));
     }
 
-    /** The releases to build out of those the proxy lists (prereleases never), in version order. */
+    /**
+     * The releases to build out of those the proxy lists (prereleases never), in version order; the explicit
+     * versions instead when the template names them.
+     */
     List<ModuleVersion> select(List<ModuleVersion> listed) {
+        if (!explicit.isEmpty()) {
+            return explicit;
+        }
         List<ModuleVersion> inRange = listed.stream().filter(ModuleVersion::isRelease)
                 .filter(v -> v.compareTo(from) >= 0 && (through == null || v.compareTo(through) <= 0))
                 .sorted().distinct().toList();

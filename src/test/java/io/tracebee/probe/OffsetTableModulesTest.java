@@ -22,6 +22,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Offsets of third-party structs by module version: which module provides a struct, how module versions order,
@@ -226,7 +229,24 @@ class OffsetTableModulesTest {
 
     @Test
     void theShippedModuleTableMatchesTheDwarfOfARealBinary() {
-        GoBinary binary = GoBinary.open(Fixtures.file("dbserver-go1.26"));
+        assertThat(comparedWithDwarf("dbserver-go1.26")).as("module members in the fixture's DWARF")
+                .contains("modernc.org/sqlite.Error.msg");
+    }
+
+    /** gRPC reads structs of three modules (grpc, golang.org/x/net, genproto), in three layouts of grpc's own. */
+    @ParameterizedTest
+    @ValueSource(strings = {"grpcserver-go1.26", "grpcserver-go1.25-mid", "grpcserver-go1.23-oldest"})
+    void theShippedModuleTableMatchesTheDwarfOfGrpcBinaries(String fixture) {
+        assertThat(comparedWithDwarf(fixture)).as("module members in the fixture's DWARF").contains(
+                "google.golang.org/grpc/internal/transport.Stream.id",
+                "google.golang.org/grpc/internal/transport.loopyWriter.conn",
+                "golang.org/x/net/http2.MetaHeadersFrame.Fields",
+                "google.golang.org/genproto/googleapis/rpc/status.Status.Code");
+    }
+
+    /** Every third-party member the probes read that the fixture's DWARF has: the table must agree. */
+    private static List<String> comparedWithDwarf(String fixture) {
+        GoBinary binary = GoBinary.open(Fixtures.file(fixture));
         DwarfStructs dwarf = binary.dwarf().orElseThrow();
         OffsetTable table = OffsetTable.load();
         List<String> compared = new ArrayList<>();
@@ -242,7 +262,7 @@ class OffsetTableModulesTest {
                 compared.add(o.key());
             }
         }
-        assertThat(compared).as("module members in the fixture's DWARF").contains("modernc.org/sqlite.Error.msg");
+        return compared;
     }
 
     @Test
@@ -287,6 +307,19 @@ class OffsetTableModulesTest {
                 ModuleTemplate.Selection.MINOR_ENDS, "");
         assertThat(ends.select(listed)).extracting(ModuleVersion::raw)
                 .containsExactly("v1.10.0", "v1.10.2", "v1.11.0", "v1.12.0", "v1.12.1", "v1.13.0");
+    }
+
+    @Test
+    void aModuleWithoutReleasesIsBuiltAtTheVersionsItsTemplateNames(@TempDir Path dir)
+            throws Exception {
+        Files.writeString(dir.resolve("module.properties"), "module=example.com/norel\n"
+                + "versions=v0.0.0-20250101000000-bbbbbbbbbbbb, \\\n  v0.0.0-20240101000000-aaaaaaaaaaaa\n");
+        Files.writeString(dir.resolve("main.go"), "package main\n");
+        ModuleTemplate t = ModuleTemplate.read(dir);
+        assertThat(t.explicit()).extracting(ModuleVersion::raw)
+                .containsExactly("v0.0.0-20240101000000-aaaaaaaaaaaa", "v0.0.0-20250101000000-bbbbbbbbbbbb");
+        assertThat(t.from().raw()).isEqualTo("v0.0.0-20240101000000-aaaaaaaaaaaa");
+        assertThat(t.select(List.of(ModuleVersion.parse("v1.0.0")))).isEqualTo(t.explicit());
     }
 
     // ---- helpers

@@ -266,6 +266,69 @@ class SpanAssemblerTest {
                 .doesNotContainKey("http.response.status_code");
     }
 
+    @Test
+    void grpcSpansAreNamedServiceSlashMethod() {
+        byte[] local = EventBytes.v4Mapped(127, 0, 0, 1);
+        byte[] peer = EventBytes.v4Mapped(127, 0, 0, 1);
+        Span server = assemble(EventBytes.grpc(EventLayout.GRPC_SERVER, "/grpc.health.v1.Health/Check", "localhost:50051", 0, "")
+                .grpcConn(local, 50051, peer, 41000, 1, 7).grpcTraceState("k=v").parentOrigin(EventLayout.ORIGIN_HEADER));
+        assertThat(server.name()).isEqualTo("grpc.health.v1.Health/Check");
+        assertThat(server.kind()).isEqualTo(SpanKind.SERVER);
+        assertThat(server.statusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(server.scope()).isEqualTo(SpanAssembler.SCOPE_GRPC);
+        assertThat(server.traceState()).isEqualTo("k=v");
+        assertThat(server.parentRemote()).isTrue();
+        assertThat(server.attributes().asMap()).containsEntry("rpc.system", "grpc")
+                .containsEntry("rpc.service", "grpc.health.v1.Health")
+                .containsEntry("rpc.method", "Check")
+                .containsEntry("rpc.grpc.status_code", 0L)
+                .containsEntry("server.address", "localhost")
+                .containsEntry("server.port", 50051L)
+                .containsEntry("network.peer.address", "127.0.0.1")
+                .containsEntry("network.peer.port", 41000L)
+                .containsEntry("network.local.port", 50051L);
+
+        Span client = assemble(EventBytes.grpc(EventLayout.GRPC_CLIENT, "/pkg.Svc/Get", "10.0.0.1:443", 5, "no such thing")
+                .grpcConn(local, 41000, peer, 443, 1, 8));
+        assertThat(client.name()).isEqualTo("pkg.Svc/Get");
+        assertThat(client.kind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(client.statusCode()).as("every non-OK code is an error").isEqualTo(StatusCode.ERROR);
+        assertThat(client.statusMessage()).isEqualTo("no such thing");
+        assertThat(client.attributes().asMap()).containsEntry("rpc.grpc.status_code", 5L)
+                .containsEntry("network.peer.port", 443L).doesNotContainKey("network.local.address");
+    }
+
+    @Test
+    void grpcServerErrorsAndUnknownStatuses() {
+        Span unimplemented = assemble(EventBytes.grpc(EventLayout.GRPC_SERVER, "/pkg.Svc/Nope", "h:1", 12, "unknown method Nope"));
+        assertThat(unimplemented.statusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(unimplemented.statusMessage()).isEqualTo("unknown method Nope");
+        assertThat(unimplemented.attributes().asMap()).containsEntry("rpc.grpc.status_code", 12L);
+
+        // a server whose status was never seen (e.g. the stream was reset first): no code, not an error
+        Span unseen = assemble(EventBytes.grpc(EventLayout.GRPC_SERVER, "/pkg.Svc/Get", "", EventLayout.GRPC_STATUS_UNKNOWN, ""));
+        assertThat(unseen.statusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(unseen.attributes().asMap()).doesNotContainKey("rpc.grpc.status_code").doesNotContainKey("server.address");
+
+        // a client that failed with an error it could not read (no symbols): an error without a code
+        Span failed = assemble(EventBytes.grpc(EventLayout.GRPC_CLIENT, "/pkg.Svc/Get", "h", EventLayout.GRPC_STATUS_UNKNOWN, ""));
+        assertThat(failed.statusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(failed.attributes().asMap()).doesNotContainKey("rpc.grpc.status_code").containsEntry("server.address", "h")
+                .doesNotContainKey("server.port");
+
+        // an interceptor's own error: UNKNOWN, as grpc's status.Code says
+        Span foreign = assemble(EventBytes.grpc(EventLayout.GRPC_CLIENT, "/pkg.Svc/Get", "h:1", 2, "")
+                .grpcFlags(EventLayout.GRPC_FLAG_FOREIGN_ERROR));
+        assertThat(foreign.statusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(foreign.attributes().asMap()).containsEntry("rpc.grpc.status_code", 2L);
+
+        // a method that is not /service/method keeps its raw form as the name
+        Span odd = assemble(EventBytes.grpc(EventLayout.GRPC_SERVER, "noslash", "", 0, ""));
+        assertThat(odd.name()).isEqualTo("noslash");
+        assertThat(odd.attributes().asMap()).doesNotContainKey("rpc.service").doesNotContainKey("rpc.method");
+        assertThat(assemble(EventBytes.grpc(EventLayout.GRPC_SERVER, "", "", 0, "")).name()).isEqualTo("grpc");
+    }
+
     private Span assemble(EventBytes bytes) {
         byte[] trace = new byte[16];
         Arrays.fill(trace, (byte) 7);

@@ -97,21 +97,21 @@ public final class NetHttpProbes {
         return new OffsetSpec("off_request_ctx", "net/http.Request", "ctx", "has_request_ctx");
     }
 
-    // From a net.Conn's data word to its file descriptor (tb_conn.h), shared by both probes.
+    // From a net.Conn's data word to its file descriptor (tb_conn.h), shared by every probe that reads sockets.
 
-    private static OffsetSpec tlsConn(String flag) {
+    public static OffsetSpec tlsConn(String flag) {
         return new OffsetSpec("off_tls_conn_conn", "crypto/tls.Conn", "conn", flag);
     }
 
-    private static OffsetSpec netConnFd(String flag) {
+    public static OffsetSpec netConnFd(String flag) {
         return new OffsetSpec("off_net_conn_fd", "net.conn", "fd", flag);
     }
 
-    private static OffsetSpec netFdPfd(String flag) {
+    public static OffsetSpec netFdPfd(String flag) {
         return new OffsetSpec("off_netfd_pfd", "net.netFD", "pfd", flag);
     }
 
-    private static OffsetSpec pollFdSysfd(String flag) {
+    public static OffsetSpec pollFdSysfd(String flag) {
         return new OffsetSpec("off_pollfd_sysfd", "internal/poll.FD", "Sysfd", flag);
     }
 }

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * google.golang.org/grpc client spans for unary calls (v1.60.0+).
+ *
+ * grpc.(*ClientConn).Invoke(cc, ctx, method string, args, reply any, opts ...CallOption) error entry starts
+ * a CLIENT span — interceptors run inside it — and every RET emits it with the status of the returned error:
+ * nil is OK, a *internal/status.Error carries its code and message, anything else (an interceptor's own
+ * error) is UNKNOWN, as grpc's status.Code reports it. Calls nest on one goroutine (an interceptor making an
+ * RPC) and a RET does not see its arguments, so each goroutine keeps a small stack of calls in flight, by
+ * goid; a nested call is a child of the call it runs in.
+ *
+ * Same-host link by (connection, HTTP/2 stream id), without writing the target (tb_conn.h): the stream id
+ * is assigned under the transport's lock after the request's header fields are built, and the HEADERS go
+ * out from the transport's loopy-writer goroutine. So:
+ *  - every RET of internal/transport.(*http2Client).createHeaderFields, on the calling goroutine, notes
+ *    which call the returned header slice belongs to (by the slice's array address);
+ *  - the loopy writer's entry for a new stream — (*loopyWriter).originateStream(l, str, hdr *headerFrame)
+ *    up to v1.82.0, (*loopyWriter).clientHeaderHandler(l, hdr *clientHeaders) from v1.82.1 — finds the
+ *    call by hdr.hf, reads the connection's socket and publishes the span under (tuple, hdr.streamID)
+ *    before a byte of the stream is written; a traced server on this host takes it when it decodes the
+ *    HEADERS. The call withdraws an offer nobody took when it returns.
+ */
+#include "tb_common.h"
+#include "tb_conn.h"
+#include "tb_grpc.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+const volatile __u64 off_client_conn_authority = 0;  /* grpc.ClientConn.authority */
+const volatile bool has_client_conn_authority = false;
+const volatile __u64 off_status_error_status = 0;    /* internal/status.Error.s (*Status) */
+const volatile bool has_status_error = false;
+/* the connection and the new stream at the loopy writer; has_loopy_conn when the connection is known */
+const volatile __u64 off_loopy_conn = 0;             /* internal/transport.loopyWriter.conn (net.Conn) */
+const volatile bool has_loopy_conn = false;
+const volatile __u64 off_header_frame_stream_id = 0; /* internal/transport.headerFrame.streamID (up to v1.82.0) */
+const volatile __u64 off_header_frame_hf = 0;        /* .hf []hpack.HeaderField */
+const volatile bool has_header_frame = false;
+const volatile __u64 off_client_headers_stream_id = 0; /* internal/transport.clientHeaders.streamID (v1.82.1+) */
+const volatile __u64 off_client_headers_hf = 0;
+const volatile bool has_client_headers = false;
+
+#define GRPC_CODE_UNKNOWN 2
+
+struct grpc_client_call {
+	struct tb_call call;  /* arg is the request message's data word */
+	void *cc;             /* *ClientConn */
+	struct go_string method;
+	__u64 hf;             /* the header slice of its last stream, while the loopy writer has not sent it */
+};
+
+#define GRPC_DEPTH 4
+
+struct grpc_client_stack {
+	__u32 depth;     /* frames in use; calls deeper than GRPC_DEPTH are not traced */
+	__u32 overflow;  /* calls not traced above them, so their RETs pop nothing */
+	struct grpc_client_call frames[GRPC_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_goid_key);
+	__type(value, struct grpc_client_stack);
+	__uint(max_entries, 8192);
+} grpc_client_calls SEC(".maps");
+
+/* a zeroed stack to insert from: too large for the BPF stack */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct grpc_client_stack);
+	__uint(max_entries, 1);
+} grpc_client_empty SEC(".maps");
+
+/* The header slice of a stream being opened, by its array address, until the loopy writer sends it. */
+struct grpc_hf_key {
+	__u32 pid;
+	__u32 _pad;
+	__u64 hf;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct grpc_hf_key);
+	__type(value, struct tb_span_context);
+	__uint(max_entries, 8192);
+} grpc_hf_pending SEC(".maps");
+
+/* The link a call published (its last attempt's), by the call's span, for withdrawal and the event. */
+struct grpc_client_link {
+	struct tb_conn conn;
+	__u32 stream_id;
+	__u32 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_span_key);
+	__type(value, struct grpc_client_link);
+	__uint(max_entries, 8192);
+} grpc_client_links SEC(".maps");
+
+static __always_inline struct grpc_client_stack *grpc_stack(struct tb_goid_key *key, bool create)
+{
+	struct grpc_client_stack *st = bpf_map_lookup_elem(&grpc_client_calls, key);
+	if (st || !create)
+		return st;
+	__u32 zero = 0;
+	struct grpc_client_stack *empty = bpf_map_lookup_elem(&grpc_client_empty, &zero);
+	if (!empty || bpf_map_update_elem(&grpc_client_calls, key, empty, BPF_NOEXIST))
+		return NULL;
+	return bpf_map_lookup_elem(&grpc_client_calls, key);
+}
+
+SEC("uprobe")
+int uprobe_grpc_invoke(struct pt_regs *ctx)
+{
+	/* cc, ctx (itab, data), method (ptr, len), args (itab, data), reply (itab, data), opts on the stack */
+	struct tb_goid_key key = tb_current_goid(ctx);
+	struct grpc_client_stack *st = grpc_stack(&key, true);
+	if (!st) {
+		tb_count_drop(TB_DROP_INFLIGHT_FULL);
+		return 0;
+	}
+	void *args = GO_ARG7(ctx);
+	const char *method = GO_ARG4(ctx);
+	__u32 depth = st->depth;
+	if (depth > 0 && depth <= GRPC_DEPTH && st->frames[depth - 1].call.arg == args &&
+	    st->frames[depth - 1].method.ptr == method)
+		return 0;  /* the prologue's stack-growth restart of the same call */
+	if (depth >= GRPC_DEPTH) {
+		st->overflow++;
+		return 0;
+	}
+	struct grpc_client_call *c = &st->frames[depth];
+	c->cc = GO_ARG1(ctx);
+	c->hf = 0;
+	c->method.ptr = method;
+	c->method.len = (__s64)GO_ARG5(ctx);
+	if (depth > 0 && depth <= GRPC_DEPTH) {
+		/* nested in a call on this goroutine (an interceptor's RPC): the enclosing call is the parent */
+		struct grpc_client_call *outer = &st->frames[depth - 1];
+		c->call.start_ns = bpf_ktime_get_ns();
+		c->call.arg = args;
+		c->call.parent = outer->call.sc;
+		c->call.parent.origin = TB_ORIGIN_LOCAL;
+		__builtin_memcpy(c->call.sc.trace_id, outer->call.sc.trace_id, TB_TRACE_ID_SIZE);
+		tb_random_bytes(c->call.sc.span_id, TB_SPAN_ID_SIZE);
+		c->call.sc.flags = outer->call.sc.flags;
+		c->call.sc.origin = TB_ORIGIN_LOCAL;
+	} else {
+		tb_call_begin(ctx, &c->call, args, GO_ARG3(ctx));
+	}
+	st->depth = depth + 1;
+	return 0;
+}
+
+/* The status code of Invoke's returned error (itab, data); its message into e. */
+static __always_inline void grpc_error_status(struct tb_grpc_event *e, __u64 itab, const void *data)
+{
+	e->message_len = 0;
+	if (!itab) {
+		e->status = 0;
+	} else if (itab_status_error && itab == itab_status_error) {
+		const void *st = has_status_error ? (const void *)go_read_ptr(data, off_status_error_status) : NULL;
+		e->status = grpc_status_code(st, e->message, &e->message_len);
+	} else if (itab_status_error) {
+		e->status = GRPC_CODE_UNKNOWN;  /* not a status: grpc's status.Code says UNKNOWN */
+		e->flags |= TB_GRPC_FLAG_FOREIGN_ERROR;
+	} else {
+		e->status = TB_GRPC_STATUS_UNKNOWN;  /* failed, but the error's type cannot be told (no symbols) */
+	}
+}
+
+/* Withdraws the call's same-host offer if no server took it, and reports its connection and stream. */
+static __always_inline void grpc_take_link(struct tb_grpc_event *e, __u32 pid, const struct tb_span_context *sc)
+{
+	struct tb_span_key k = {.pid = pid};
+	__builtin_memcpy(k.span_id, sc->span_id, TB_SPAN_ID_SIZE);
+	struct grpc_client_link *l = bpf_map_lookup_elem(&grpc_client_links, &k);
+	if (!l) {
+		__builtin_memset(&e->conn, 0, sizeof(e->conn));
+		e->stream_id = 0;
+		return;
+	}
+	e->conn = l->conn;
+	e->stream_id = l->stream_id;
+	tb_link_withdraw(&l->conn, l->stream_id);
+	bpf_map_delete_elem(&grpc_client_links, &k);
+}
+
+SEC("uprobe")
+int uprobe_grpc_invoke_return(struct pt_regs *ctx)
+{
+	struct tb_goid_key key = tb_current_goid(ctx);
+	struct grpc_client_stack *st = grpc_stack(&key, false);
+	if (!st)
+		return 0;
+	if (st->overflow) {
+		st->overflow--;
+		return 0;
+	}
+	__u32 depth = st->depth;
+	if (depth == 0 || depth > GRPC_DEPTH)
+		return 0;
+	st->depth = depth - 1;
+	struct grpc_client_call *c = &st->frames[depth - 1];
+	if (c->hf) {
+		/* a stream that was never sent (its creation failed): its slice's memory may serve another stream */
+		struct grpc_hf_key k = {.pid = key.pid, .hf = c->hf};
+		bpf_map_delete_elem(&grpc_hf_pending, &k);
+	}
+	struct tb_grpc_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	if (!e) {
+		tb_count_drop(TB_DROP_RINGBUF_FULL);
+		return 0;
+	}
+	/* the error in ARG1/ARG2 */
+	__u64 err_itab = (__u64)GO_ARG1(ctx);
+	void *err_data = GO_ARG2(ctx);
+	tb_fill_header(&e->h, ctx, TB_EV_GRPC, sizeof(*e), &c->call);
+	e->side = TB_GRPC_CLIENT;
+	e->flags = 0;
+	e->_pad = 0;
+	e->_pad2 = 0;
+	e->tracestate_len = 0;
+	grpc_error_status(e, err_itab, err_data);
+	grpc_take_link(e, key.pid, &c->call.sc);
+	e->method_len = go_read_string_at(e->method, TB_GRPC_METHOD_MAX, &c->method);
+	e->authority_len = has_client_conn_authority
+		? go_read_string(e->authority, TB_GRPC_AUTHORITY_MAX, c->cc, off_client_conn_authority) : 0;
+	tb_submit(e);
+	return 0;
+}
+
+SEC("uprobe")
+int uprobe_grpc_create_header_fields_return(struct pt_regs *ctx)
+{
+	/* ([]hpack.HeaderField, error): the slice's array in ARG1 */
+	struct tb_goid_key key = tb_current_goid(ctx);
+	struct grpc_client_stack *st = grpc_stack(&key, false);
+	void *hf = GO_ARG1(ctx);
+	if (!st || !hf || !has_loopy_conn || !tb_kernel_reads)
+		return 0;
+	__u32 depth = st->depth;
+	if (depth == 0 || depth > GRPC_DEPTH)
+		return 0;  /* a stream no traced call opened (streaming RPCs are not traced yet) */
+	struct grpc_client_call *c = &st->frames[depth - 1];
+	struct grpc_hf_key k = {.pid = key.pid, .hf = (__u64)hf};
+	struct tb_span_context offer = c->call.sc;
+	offer.origin = TB_ORIGIN_CONN;
+	if (bpf_map_update_elem(&grpc_hf_pending, &k, &offer, BPF_ANY) == 0)
+		c->hf = (__u64)hf;
+	return 0;
+}
+
+/* The loopy writer is about to send a new stream's HEADERS: publish its call's span for the server. */
+static __always_inline int grpc_publish(struct pt_regs *ctx, void *loopy, const void *hdr, __u64 off_sid, __u64 off_hf)
+{
+	struct grpc_hf_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .hf = go_read_ptr(hdr, off_hf)};
+	struct tb_span_context *offer = bpf_map_lookup_elem(&grpc_hf_pending, &k);
+	if (!offer)
+		return 0;
+	struct tb_span_context sc = *offer;
+	bpf_map_delete_elem(&grpc_hf_pending, &k);
+	struct grpc_client_link l = {};
+	if (bpf_probe_read_user(&l.stream_id, sizeof(l.stream_id), (const char *)hdr + off_sid) || !l.stream_id)
+		return 0;
+	if (!tb_read_conn(&l.conn, grpc_conn_fd((char *)loopy + off_loopy_conn)))
+		return 0;
+	struct tb_span_key sk = {.pid = k.pid};
+	__builtin_memcpy(sk.span_id, sc.span_id, TB_SPAN_ID_SIZE);
+	/* a retry's new stream replaces the earlier attempt's offer */
+	struct grpc_client_link *prev = bpf_map_lookup_elem(&grpc_client_links, &sk);
+	if (prev)
+		tb_link_withdraw(&prev->conn, prev->stream_id);
+	tb_link_publish(&l.conn, l.stream_id, &sc);
+	bpf_map_update_elem(&grpc_client_links, &sk, &l, BPF_ANY);
+	return 0;
+}
+
+SEC("uprobe")
+int uprobe_grpc_originate_stream(struct pt_regs *ctx)
+{
+	/* l, str *outStream, hdr *headerFrame */
+	if (!has_header_frame || !has_loopy_conn)
+		return 0;
+	return grpc_publish(ctx, GO_ARG1(ctx), GO_ARG3(ctx), off_header_frame_stream_id, off_header_frame_hf);
+}
+
+SEC("uprobe")
+int uprobe_grpc_client_header_handler(struct pt_regs *ctx)
+{
+	/* l, hdr *clientHeaders */
+	if (!has_client_headers || !has_loopy_conn)
+		return 0;
+	return grpc_publish(ctx, GO_ARG1(ctx), GO_ARG2(ctx), off_client_headers_stream_id, off_client_headers_hf);
+}
