@@ -116,9 +116,9 @@ static long kc_header_cb(__u64 i, void *arg)
 	    bpf_probe_read_user(&value, sizeof(value), h + off_header_value))
 		return 0;
 	struct go_string *dst;
-	if (name.len == 11 && !s->out->traceparent.ptr && tb_key_is(name.ptr, "traceparent", 11))
+	if (name.len == 11 && !s->out->traceparent.ptr && go_string_equals(name.ptr, "traceparent", 11))
 		dst = &s->out->traceparent;
-	else if (name.len == 10 && !s->out->tracestate.ptr && tb_key_is(name.ptr, "tracestate", 10))
+	else if (name.len == 10 && !s->out->tracestate.ptr && go_string_equals(name.ptr, "tracestate", 10))
 		dst = &s->out->tracestate;
 	else
 		return 0;
