@@ -40,16 +40,16 @@ final class RedisSemconv {
     }
 
     /**
-     * {@code db.query.text} of a single command, redacted: the command and its key as sent, every other
+     * {@code db.query.text} of a single command ({@code operation} as {@link #operation} named it), redacted: the command and its key as sent, every other
      * argument as "?" — values never leave the process. Empty for a pipeline.
      */
-    static String queryText(RedisEvent e) {
+    static String queryText(RedisEvent e, String operation) {
         if (e.pipeline() || e.args().isEmpty()) {
             return "";
         }
         int keyAt = e.keyPosition() > 0 ? e.keyPosition() : 1;
-        int nameWords = operation(e).indexOf(' ') > 0 ? 2 : 1;
-        StringBuilder sb = new StringBuilder(operation(e));
+        int nameWords = operation.indexOf(' ') > 0 ? 2 : 1;
+        StringBuilder sb = new StringBuilder(operation);
         for (int i = nameWords; i < e.argc(); i++) {
             Arg a = i < e.args().size() ? e.args().get(i) : null;
             sb.append(' ');

@@ -194,8 +194,8 @@ public final class SpanAssembler {
         if (e.pipeline() && e.argc() > 1) {
             a.put("db.operation.batch.size", e.argc());
         }
-        String text = RedisSemconv.queryText(e);
-        if (dbQueryText && !text.isEmpty()) {
+        String text = dbQueryText ? RedisSemconv.queryText(e, operation) : "";
+        if (!text.isEmpty()) {
             a.put("db.query.text", text);
         }
         if (e.db() >= 0) {
