@@ -18,6 +18,7 @@
  * baseCmd.args from the interface's data pointer.
  */
 #include "tb_common.h"
+#include "tb_call_stack.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -57,26 +58,7 @@ struct redis_call {
  */
 #define REDIS_DEPTH 4
 
-struct redis_stack {
-	__u32 depth;      /* frames in use; calls deeper than REDIS_DEPTH are not traced */
-	__u32 overflow;   /* calls not traced above them, so their RETs pop nothing */
-	struct redis_call frames[REDIS_DEPTH];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, struct tb_goid_key);
-	__type(value, struct redis_stack);
-	__uint(max_entries, 8192);
-} redis_calls SEC(".maps");
-
-/* a zeroed stack to insert from: too large for the BPF stack */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__type(key, __u32);
-	__type(value, struct redis_stack);
-	__uint(max_entries, 1);
-} redis_empty SEC(".maps");
+TB_CALL_STACK(redis, struct redis_call, REDIS_DEPTH)
 
 static __always_inline __u8 go_kind(const void *type)
 {
@@ -126,15 +108,10 @@ static __always_inline void redis_read_arg(struct tb_redis_arg *out, const void 
 static __always_inline int redis_begin(struct pt_regs *ctx, void *arg, __u64 ncmds, __u16 flags)
 {
 	struct tb_goid_key key = tb_current_goid(ctx);
-	struct redis_stack *st = bpf_map_lookup_elem(&redis_calls, &key);
+	struct redis_stack *st = redis_stack_of(&key, true);
 	if (!st) {
-		__u32 zero = 0;
-		struct redis_stack *empty = bpf_map_lookup_elem(&redis_empty, &zero);
-		if (!empty || bpf_map_update_elem(&redis_calls, &key, empty, BPF_NOEXIST) ||
-		    !(st = bpf_map_lookup_elem(&redis_calls, &key))) {
-			tb_count_drop(TB_DROP_INFLIGHT_FULL);
-			return 0;
-		}
+		tb_count_drop(TB_DROP_INFLIGHT_FULL);
+		return 0;
 	}
 	__u32 depth = st->depth;
 	if (depth > 0 && depth <= REDIS_DEPTH && st->frames[depth - 1].call.arg == arg)
@@ -199,18 +176,10 @@ static __always_inline void redis_read_error(struct tb_redis_event *e, const voi
 static __always_inline int redis_end(struct pt_regs *ctx)
 {
 	struct tb_goid_key key = tb_current_goid(ctx);
-	struct redis_stack *st = bpf_map_lookup_elem(&redis_calls, &key);
-	if (!st)
+	struct redis_stack *st = redis_stack_of(&key, false);
+	struct redis_call *c = st ? redis_pop(st) : NULL;
+	if (!c)
 		return 0;
-	if (st->overflow) {
-		st->overflow--;
-		return 0;
-	}
-	__u32 depth = st->depth;
-	if (depth == 0 || depth > REDIS_DEPTH)
-		return 0;
-	st->depth = depth - 1;
-	struct redis_call *c = &st->frames[depth - 1];
 	struct tb_redis_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
 	if (!e) {
 		tb_count_drop(TB_DROP_RINGBUF_FULL);

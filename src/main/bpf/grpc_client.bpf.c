@@ -23,6 +23,7 @@
 #include "tb_common.h"
 #include "tb_conn.h"
 #include "tb_grpc.h"
+#include "tb_call_stack.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -51,26 +52,7 @@ struct grpc_client_call {
 
 #define GRPC_DEPTH 4
 
-struct grpc_client_stack {
-	__u32 depth;     /* frames in use; calls deeper than GRPC_DEPTH are not traced */
-	__u32 overflow;  /* calls not traced above them, so their RETs pop nothing */
-	struct grpc_client_call frames[GRPC_DEPTH];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, struct tb_goid_key);
-	__type(value, struct grpc_client_stack);
-	__uint(max_entries, 8192);
-} grpc_client_calls SEC(".maps");
-
-/* a zeroed stack to insert from: too large for the BPF stack */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__type(key, __u32);
-	__type(value, struct grpc_client_stack);
-	__uint(max_entries, 1);
-} grpc_client_empty SEC(".maps");
+TB_CALL_STACK(grpc_client, struct grpc_client_call, GRPC_DEPTH)
 
 /* The header slice of a stream being opened, by its array address, until the loopy writer sends it. */
 struct grpc_hf_key {
@@ -100,24 +82,12 @@ struct {
 	__uint(max_entries, 8192);
 } grpc_client_links SEC(".maps");
 
-static __always_inline struct grpc_client_stack *grpc_stack(struct tb_goid_key *key, bool create)
-{
-	struct grpc_client_stack *st = bpf_map_lookup_elem(&grpc_client_calls, key);
-	if (st || !create)
-		return st;
-	__u32 zero = 0;
-	struct grpc_client_stack *empty = bpf_map_lookup_elem(&grpc_client_empty, &zero);
-	if (!empty || bpf_map_update_elem(&grpc_client_calls, key, empty, BPF_NOEXIST))
-		return NULL;
-	return bpf_map_lookup_elem(&grpc_client_calls, key);
-}
-
 SEC("uprobe")
 int uprobe_grpc_invoke(struct pt_regs *ctx)
 {
 	/* cc, ctx (itab, data), method (ptr, len), args (itab, data), reply (itab, data), opts on the stack */
 	struct tb_goid_key key = tb_current_goid(ctx);
-	struct grpc_client_stack *st = grpc_stack(&key, true);
+	struct grpc_client_stack *st = grpc_client_stack_of(&key, true);
 	if (!st) {
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 		return 0;
@@ -193,18 +163,12 @@ SEC("uprobe")
 int uprobe_grpc_invoke_return(struct pt_regs *ctx)
 {
 	struct tb_goid_key key = tb_current_goid(ctx);
-	struct grpc_client_stack *st = grpc_stack(&key, false);
+	struct grpc_client_stack *st = grpc_client_stack_of(&key, false);
 	if (!st)
 		return 0;
-	if (st->overflow) {
-		st->overflow--;
+	struct grpc_client_call *c = grpc_client_pop(st);
+	if (!c)
 		return 0;
-	}
-	__u32 depth = st->depth;
-	if (depth == 0 || depth > GRPC_DEPTH)
-		return 0;
-	st->depth = depth - 1;
-	struct grpc_client_call *c = &st->frames[depth - 1];
 	if (c->hf) {
 		/* a stream that was never sent (its creation failed): its slice's memory may serve another stream */
 		struct grpc_hf_key k = {.pid = key.pid, .hf = c->hf};
@@ -238,7 +202,7 @@ int uprobe_grpc_create_header_fields_return(struct pt_regs *ctx)
 {
 	/* ([]hpack.HeaderField, error): the slice's array in ARG1 */
 	struct tb_goid_key key = tb_current_goid(ctx);
-	struct grpc_client_stack *st = grpc_stack(&key, false);
+	struct grpc_client_stack *st = grpc_client_stack_of(&key, false);
 	void *hf = GO_ARG1(ctx);
 	if (!st || !hf || !has_loopy_conn || !tb_kernel_reads)
 		return 0;
