@@ -175,9 +175,8 @@ static __always_inline void redis_read_error(struct tb_redis_event *e, const voi
 
 static __always_inline int redis_end(struct pt_regs *ctx)
 {
-	struct tb_goid_key key = tb_current_goid(ctx);
-	struct redis_stack *st = redis_stack_of(&key, false);
-	struct redis_call *c = st ? redis_pop(st) : NULL;
+	struct tb_goid_key key;
+	struct redis_call *c = redis_pop_current(ctx, &key);
 	if (!c)
 		return 0;
 	struct tb_redis_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);

@@ -9,7 +9,9 @@
  * a zeroed per-CPU template name##_empty (a stack is too large for the BPF stack), and
  *   name##_stack_of(key, create): the goroutine's stack, created empty if asked;
  *   name##_pop(st): the frame a RET ends, or NULL — calls deeper than max_depth were counted in
- *   overflow instead of pushed, and their RETs pop nothing.
+ *   overflow instead of pushed, and their RETs pop nothing;
+ *   name##_pop_current(ctx, key): the frame a RET ends on the current goroutine (key set to it), or NULL;
+ *   name##_top(st): the innermost call in flight (the one a function it calls runs for), or NULL.
  * Pushing stays with each probe: what makes an entry hit a restart of the call on top differs.
  */
 #ifndef TB_CALL_STACK_H
@@ -60,6 +62,22 @@
 		if (depth == 0 || depth > (max_depth))                                               \
 			return NULL;                                                                 \
 		st->depth = depth - 1;                                                               \
+		return &st->frames[depth - 1];                                                       \
+	}                                                                                            \
+                                                                                                     \
+	static __always_inline __attribute__((unused)) frame_type *                                  \
+	name##_pop_current(struct pt_regs *ctx, struct tb_goid_key *key)                             \
+	{                                                                                            \
+		*key = tb_current_goid(ctx);                                                         \
+		struct name##_stack *st = name##_stack_of(key, false);                               \
+		return st ? name##_pop(st) : NULL;                                                   \
+	}                                                                                            \
+                                                                                                     \
+	static __always_inline __attribute__((unused)) frame_type *name##_top(struct name##_stack *st) \
+	{                                                                                            \
+		__u32 depth = st->depth;                                                             \
+		if (st->overflow || depth == 0 || depth > (max_depth))                               \
+			return NULL;                                                                 \
 		return &st->frames[depth - 1];                                                       \
 	}
 

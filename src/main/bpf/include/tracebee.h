@@ -263,6 +263,8 @@ struct tb_kafka_consumer_event {
 #define TB_GRPC_MESSAGE_MAX 128
 #define TB_GRPC_STATUS_UNKNOWN -1   /* no status was seen (struct tb_grpc_event.status) */
 #define TB_GRPC_FLAG_FOREIGN_ERROR 1 /* client: the call failed with an error that is not a gRPC status */
+#define TB_GRPC_FLAG_STREAM 2        /* client: a streaming call (NewStream to the stream's end) */
+#define TB_GRPC_FLAG_UNREAD 4        /* client: the stream ended with an error that could not be read (maybe io.EOF) */
 
 /* Which end of a gRPC call an event is (struct tb_grpc_event.side). */
 enum tb_grpc_side {
@@ -271,8 +273,8 @@ enum tb_grpc_side {
 };
 
 /*
- * A google.golang.org/grpc call: the server's (*Server).handleStream, or the client's (*ClientConn).Invoke,
- * emitted when it returns.
+ * A google.golang.org/grpc call: the server's (*Server).handleStream, or the client's (*ClientConn).Invoke or
+ * streaming call, emitted when it ends.
  */
 struct tb_grpc_event {
 	struct tb_event_header h;

@@ -9,6 +9,9 @@
 //	tracebee.test.Echo/Fail    answers NOT_FOUND (5) with the message "no such thing: <input>"
 //	tracebee.test.Echo/Fetch   GETs the URL it is given (the handler's own HTTP client call), answers the body
 //	tracebee.test.Echo/C0..C7  wait 300 ms, then answer their input: concurrent calls overlap on one connection
+//	tracebee.test.Echo/Chat    a bidirectional stream answering each message with itself
+//	tracebee.test.Echo/ChatFail  a bidirectional stream answering its first message with NOT_FOUND (5)
+//	                           "no such thing: <message>"
 //
 // It prints exactly one line "listening on <host:port>" (the HTTP front door) once both listeners are bound.
 //
@@ -20,6 +23,13 @@
 //	                                   inside the call; answers "code=<n> value=<reply>" (or the error message)
 //	GET /concurrent?n=N                N concurrent calls C0..C<N-1> from goroutines of this handler, all on
 //	                                   one connection; answers "ok" or the first error
+//	GET /stream?method=M&n=N&value=V   a streaming tracebee.test.Echo/M: sends N messages V0..V<N-1>, closes
+//	                                   its side and reads to the end; cancel=1 cancels the stream's context
+//	                                   after the first answer instead (the stream then ends on grpc's
+//	                                   watcher goroutine); answers "code=<n> count=<answers>"
+//
+// The client's stream interceptor wraps every stream in a type of its own, as middleware does: the probes
+// cannot take NewStream's result for grpc's stream.
 //
 // -tls serves gRPC over TLS with a certificate made at start-up (the client trusts it): the transport's
 // connection is then wrapped, which the probes must see through.
@@ -100,7 +110,88 @@ func echoService() *grpc.ServiceDesc {
 			return in, nil
 		}))
 	}
-	return &grpc.ServiceDesc{ServiceName: service, HandlerType: (*any)(nil), Methods: methods}
+	streams := []grpc.StreamDesc{
+		{StreamName: "Chat", Handler: chat(false), ServerStreams: true, ClientStreams: true},
+		{StreamName: "ChatFail", Handler: chat(true), ServerStreams: true, ClientStreams: true},
+	}
+	return &grpc.ServiceDesc{ServiceName: service, HandlerType: (*any)(nil), Methods: methods, Streams: streams}
+}
+
+// chat answers each message with itself until the client closes its side, or fails on the first one.
+func chat(fail bool) grpc.StreamHandler {
+	return func(srv any, stream grpc.ServerStream) error {
+		for {
+			in := new(wrapperspb.StringValue)
+			if err := stream.RecvMsg(in); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			if fail {
+				return status.Error(codes.NotFound, "no such thing: "+in.GetValue())
+			}
+			if err := stream.SendMsg(in); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// wrappedStream is a stream interceptor's own ClientStream, as logging or retry middleware returns.
+type wrappedStream struct {
+	grpc.ClientStream
+	sent int
+}
+
+func (w *wrappedStream) SendMsg(m any) error {
+	w.sent++
+	return w.ClientStream.SendMsg(m)
+}
+
+func wrapStreams(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	s, err := streamer(ctx, desc, cc, method, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &wrappedStream{ClientStream: s}, nil
+}
+
+// stream runs one streaming call: n messages out, then every answer in (or a cancel after the first).
+func stream(ctx context.Context, cc *grpc.ClientConn, method string, n int, value string, cancelEarly bool) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	desc := &grpc.StreamDesc{StreamName: method, ServerStreams: true, ClientStreams: true}
+	s, err := cc.NewStream(ctx, desc, "/"+service+"/"+method)
+	if err != nil {
+		return 0, err
+	}
+	for i := 0; i < n; i++ {
+		if err := s.SendMsg(wrapperspb.String(value + strconv.Itoa(i))); err != nil {
+			break // the answer to RecvMsg says why
+		}
+	}
+	if !cancelEarly {
+		if err := s.CloseSend(); err != nil {
+			return 0, err
+		}
+	}
+	count := 0
+	for {
+		out := new(wrapperspb.StringValue)
+		if err := s.RecvMsg(out); err == io.EOF {
+			return count, nil
+		} else if err != nil {
+			return count, err
+		}
+		count++
+		if cancelEarly {
+			cancel()
+			// the watcher goroutine ends the stream; wait for it, as an application would see it
+			<-s.Context().Done()
+			time.Sleep(50 * time.Millisecond)
+			return count, status.FromContextError(ctx.Err()).Err()
+		}
+	}
 }
 
 // fetch is the handler making an HTTP call of its own: with the handler's context, as instrumented code does.
@@ -159,6 +250,7 @@ func main() {
 	}
 	var healthClient healthpb.HealthClient
 	cc, err := grpc.NewClient(target, grpc.WithTransportCredentials(clientCreds),
+		grpc.WithChainStreamInterceptor(wrapStreams),
 		grpc.WithChainUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 			return nestInterceptor(healthClient)(ctx, method, req, reply, cc, invoker, opts...)
 		}))
@@ -202,6 +294,12 @@ func main() {
 			return
 		}
 		fmt.Fprintf(w, "code=0 value=%s", reply)
+	})
+	mux.HandleFunc("/stream", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		n, _ := strconv.Atoi(q.Get("n"))
+		count, err := stream(r.Context(), cc, q.Get("method"), n, q.Get("value"), q.Get("cancel") == "1")
+		fmt.Fprintf(w, "code=%d count=%d", status.Code(err), count)
 	})
 	mux.HandleFunc("/concurrent", func(w http.ResponseWriter, r *http.Request) {
 		n, _ := strconv.Atoi(r.URL.Query().Get("n"))

@@ -185,7 +185,7 @@ public final class EventDecoder {
                 utf8(d, off + GRPC_AUTHORITY, u16(d, off + GRPC_AUTHORITY_LEN, GRPC_AUTHORITY_MAX)),
                 (int) INT.get(d, off + GRPC_STATUS),
                 utf8(d, off + GRPC_MESSAGE, u16(d, off + GRPC_MESSAGE_LEN, GRPC_MESSAGE_MAX)),
-                (d[off + GRPC_FLAGS] & GRPC_FLAG_FOREIGN_ERROR) != 0,
+                Byte.toUnsignedInt(d[off + GRPC_FLAGS]),
                 Integer.toUnsignedLong((int) INT.get(d, off + GRPC_STREAM_ID)),
                 connection(d, off + GRPC_CONN),
                 ascii(d, off + GRPC_TRACESTATE, u16(d, off + GRPC_TRACESTATE_LEN, TRACESTATE_MAX)));

@@ -219,6 +219,8 @@ public final class EventLayout {
     public static final int GRPC_MESSAGE_MAX = 128;
     public static final int GRPC_STATUS_UNKNOWN = -1;
     public static final int GRPC_FLAG_FOREIGN_ERROR = 1;
+    public static final int GRPC_FLAG_STREAM = 2;
+    public static final int GRPC_FLAG_UNREAD = 4;
     public static final int GRPC_SERVER = 1;
     public static final int GRPC_CLIENT = 2;
     public static final int GRPC_SIDE = 112;

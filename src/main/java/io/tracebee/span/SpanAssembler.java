@@ -301,8 +301,9 @@ public final class SpanAssembler {
                 a.put("network.local.port", conn.localPort());
             }
         }
-        // a client reports an unknown status only for a failed call whose error it could not read
-        boolean error = known ? GrpcSemconv.isError(e.status()) : !e.server();
+        // a client reports an unknown status only for a call that failed with an error it could not read; a
+        // stream's unread error may be io.EOF, its normal end
+        boolean error = known ? GrpcSemconv.isError(e.status()) : !e.server() && !e.statusUnread();
         return span(ce, GrpcSemconv.spanName(e.method()), e.server() ? SpanKind.SERVER : SpanKind.CLIENT, a.build(),
                 error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_GRPC, e.traceState(), error ? e.message() : "");
     }

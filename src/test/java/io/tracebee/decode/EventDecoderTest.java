@@ -101,6 +101,7 @@ class EventDecoderTest {
         assertThat(g.status()).isEqualTo(5);
         assertThat(g.message()).isEqualTo("not here");
         assertThat(g.foreignError()).isTrue();
+        assertThat(g.stream()).isFalse();
         assertThat(g.streamId()).isEqualTo(3);
         assertThat(g.traceState()).isEqualTo("a=b");
         assertThat(g.connection().peerPort()).isEqualTo(50051);
@@ -111,6 +112,13 @@ class EventDecoderTest {
         assertThat(s.status()).isEqualTo(GrpcEvent.STATUS_UNKNOWN);
         assertThat(s.connection()).isNull();
         assertThat(s.foreignError()).isFalse();
+
+        byte[] stream = EventBytes.grpc(EventLayout.GRPC_CLIENT, "/pkg.Svc/Chat", "", EventLayout.GRPC_STATUS_UNKNOWN, "")
+                .grpcFlags(EventLayout.GRPC_FLAG_STREAM | EventLayout.GRPC_FLAG_UNREAD).bytes();
+        GrpcEvent st = (GrpcEvent) new EventDecoder().decodeOne(stream, 0, stream.length);
+        assertThat(st.stream()).isTrue();
+        assertThat(st.statusUnread()).isTrue();
+        assertThat(st.foreignError()).isFalse();
     }
 
     @Test

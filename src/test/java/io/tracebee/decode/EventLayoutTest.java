@@ -252,6 +252,8 @@ class EventLayoutTest {
         assertThat(GRPC_MESSAGE_MAX).isEqualTo(EventLayoutNative.constant("TB_GRPC_MESSAGE_MAX"));
         assertThat(GRPC_STATUS_UNKNOWN).isEqualTo(EventLayoutNative.constant("TB_GRPC_STATUS_UNKNOWN"));
         assertThat(GRPC_FLAG_FOREIGN_ERROR).isEqualTo(EventLayoutNative.constant("TB_GRPC_FLAG_FOREIGN_ERROR"));
+        assertThat(GRPC_FLAG_STREAM).isEqualTo(EventLayoutNative.constant("TB_GRPC_FLAG_STREAM"));
+        assertThat(GRPC_FLAG_UNREAD).isEqualTo(EventLayoutNative.constant("TB_GRPC_FLAG_UNREAD"));
         assertThat(GRPC_SERVER).isEqualTo(EventLayoutNative.constant("TB_GRPC_SERVER"));
         assertThat(GRPC_CLIENT).isEqualTo(EventLayoutNative.constant("TB_GRPC_CLIENT"));
     }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * gRPC call to service B (grpc v1.68.1, Go 1.23), another process attached to the same agent, whose handler
  * makes an HTTP call of its own. One trace per request with exact parents — A's HTTP server span, A's
  * CLIENT span, B's SERVER span (linked by connection and HTTP/2 stream id), B's HTTP client span, the HTTP
- * server span it reached — with gRPC's semantic-convention attributes, non-OK statuses as errors, and
- * calls multiplexed on one connection each under their own client span.
+ * server span it reached — with gRPC's semantic-convention attributes, non-OK statuses as errors, calls
+ * multiplexed on one connection each under their own client span, and a bidirectional stream whose client
+ * span lasts until the stream ends.
  */
 class GrpcIT {
     private static final String SERVICE = "tracebee.test.Echo";
@@ -95,9 +96,25 @@ class GrpcIT {
                 }
                 assertThat(traces).as("one request, one trace").hasSize(1);
 
+                // a bidirectional stream: the client span covers the whole stream, the server's lies inside it
+                assertThat(a.get("/stream?method=Chat&n=3&value=s").body()).isEqualTo("code=0 count=3");
+                ReceivedSpan streamServer = collector.awaitSpans(s -> s.name().equals(SERVICE + "/Chat") && s.kind() == 2,
+                        1, Duration.ofSeconds(30)).get(0);
+                List<ReceivedSpan> streamTrace = Traces.traceOf(collector, streamServer, 3);
+                ReceivedSpan streamClient = Traces.parentOf(streamTrace, streamServer);
+                assertThat(streamClient.name()).isEqualTo(SERVICE + "/Chat");
+                assertThat(streamClient.kind()).as("CLIENT").isEqualTo(3);
+                assertThat(streamClient.statusCode()).isZero();
+                assertThat(streamClient.attributes()).containsEntry("rpc.method", "Chat")
+                        .containsEntry("rpc.grpc.status_code", 0L)
+                        .containsEntry("server.port", (long) port(bGrpc));
+                assertThat(streamClient.startNanos()).isLessThan(streamServer.startNanos());
+                assertThat(streamClient.endNanos()).isGreaterThan(streamServer.endNanos());
+                assertThat(Traces.parentOf(streamTrace, streamClient).name()).isEqualTo("GET /stream");
+
                 String metrics = agent.metrics();
                 assertThat(NoCollectorIT.metric(metrics, "tracebee_context_links_total{result=\"matched\",}"))
-                        .as("Fetch, its HTTP call, Fail, 8 concurrent calls").isEqualTo(11);
+                        .as("Fetch, its HTTP call, Fail, 8 concurrent calls, the stream").isEqualTo(12);
                 assertThat(NoCollectorIT.metric(metrics, "tracebee_context_links_pending")).isZero();
             }
         }

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and server spans with their status, the server's parent from incoming metadata or — under lockdown, where
  * nothing is written into the calls — from the same-host link by (connection, stream id), also for calls
  * multiplexed on one connection; the handler's own calls as the server span's children; an RPC nested in an
- * RPC by a client interceptor. Newest grpc (v1.85.0, Go 1.26), v1.76.0 (Go 1.25) and v1.68.1 (Go 1.23, 1.26):
+ * RPC by a client interceptor; streaming calls from NewStream to the stream's end, through a client stream
+ * interceptor that wraps every stream. Newest grpc (v1.85.0, Go 1.26), v1.76.0 (Go 1.25) and v1.68.1 (Go 1.23, 1.26):
  * the three layouts of handleStream's stream and both loopy-writer hooks.
  */
 class GrpcProbeTest {
@@ -70,6 +71,7 @@ class GrpcProbeTest {
             GrpcEvent client = client(ECHO + "Echo");
             GrpcEvent srv = server(ECHO + "Echo");
             assertThat(client.status()).isZero();
+            assertThat(client.stream()).isFalse();
             assertThat(client.authority()).isEqualTo(grpcAddr);
             assertThat(client.header().parentSpanId()).as("the handler's child").isEqualTo(call.header().spanId());
             assertThat(client.header().traceId()).isEqualTo(call.header().traceId());
@@ -170,6 +172,64 @@ class GrpcProbeTest {
         }
     }
 
+    /**
+     * Streaming calls: the client span runs from NewStream to the stream's end — the server's trailers read, a
+     * failure, or a cancel grpc's watcher goroutine carries out — through the fixture's stream interceptor, which
+     * hands the application its own wrapper instead of grpc's stream.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"grpcserver-go1.26", "grpcserver-go1.25-mid", "grpcserver-go1.23-oldest"})
+    void streamingCallsEndWhenTheStreamEnds(String fixture) throws Exception {
+        try (GoServer server = GoServer.start(fixture)) {
+            Instrumentation inst = attach(server);
+            String grpcAddr = server.get("/grpc-addr").body();
+
+            assertThat(server.get("/stream?method=Chat&n=3&value=m").body()).isEqualTo("code=0 count=3");
+            HttpServerEvent handler = http("/stream");
+            GrpcEvent client = client(ECHO + "Chat");
+            GrpcEvent srv = server(ECHO + "Chat");
+            assertThat(client.stream()).isTrue();
+            assertThat(client.status()).as("io.EOF is a normal end").isZero();
+            assertThat(client.authority()).isEqualTo(grpcAddr);
+            assertThat(client.header().parentSpanId()).isEqualTo(handler.header().spanId());
+            assertThat(client.streamId()).isOdd().isEqualTo(srv.streamId());
+            assertThat(srv.status()).isZero();
+            assertLinked(srv, client);
+            assertThat(client.header().startNs()).isLessThan(srv.header().startNs());
+            assertThat(client.header().endNs()).as("the client reads the trailers after the handler returned")
+                    .isGreaterThan(srv.header().endNs());
+            assertThat(client.header().endNs()).isLessThan(handler.header().endNs());
+
+            harness.events.clear();
+            assertThat(server.get("/stream?method=ChatFail&n=1&value=f").body()).isEqualTo("code=5 count=0");
+            GrpcEvent failed = client(ECHO + "ChatFail");
+            assertThat(failed.stream()).isTrue();
+            assertThat(failed.status()).isEqualTo(5);
+            assertThat(failed.message()).isEqualTo("no such thing: f0");
+            assertLinked(server(ECHO + "ChatFail"), failed);
+
+            // cancelled after the first answer: the stream ends on grpc's watcher goroutine, not the caller's
+            harness.events.clear();
+            assertThat(server.get("/stream?method=Chat&n=2&value=c&cancel=1").body()).isEqualTo("code=1 count=1");
+            GrpcEvent cancelled = client(ECHO + "Chat");
+            HttpServerEvent cancelHandler = http("/stream");
+            assertThat(cancelled.status()).as("CANCELLED").isEqualTo(1);
+            assertThat(cancelled.header().parentSpanId()).isEqualTo(cancelHandler.header().spanId());
+            assertThat(cancelled.header().goroutine()).isNotEqualTo(cancelHandler.header().goroutine());
+            assertLinked(server(ECHO + "Chat"), cancelled);
+
+            // unary calls pass through the same stream code: still one span each, none of them a stream
+            harness.events.clear();
+            assertThat(server.get("/call?method=Echo&value=u").body()).isEqualTo("code=0 value=u");
+            assertThat(client(ECHO + "Echo").stream()).isFalse();
+            Thread.sleep(200);
+            assertThat(harness.events).filteredOn(e -> e instanceof GrpcEvent g && !g.server()).hasSize(1);
+
+            assertThat(harness.maps.pendingLinks()).as("every offer was taken or withdrawn").isZero();
+            inst.close();
+        }
+    }
+
     /** Over TLS the transport's connection is grpc's wrapper around the TLS one: the link still finds the socket. */
     @Test
     void linksThroughTls() throws Exception {
@@ -212,6 +272,15 @@ class GrpcProbeTest {
             String tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
             assertThat(server.get("/call?method=Echo&value=tp&tp=" + tp).body()).isEqualTo("code=0 value=tp");
             assertThat(Hex.encode(server(ECHO + "Echo").header().parentSpanId())).isEqualTo("b7ad6b7169203331");
+
+            // without io.EOF's symbol a stream's end cannot be read: no code, and not marked failed
+            harness.events.clear();
+            assertThat(server.get("/stream?method=Chat&n=2&value=s").body()).isEqualTo("code=0 count=2");
+            GrpcEvent stream = client(ECHO + "Chat");
+            assertThat(stream.stream()).isTrue();
+            assertThat(stream.status()).isEqualTo(GrpcEvent.STATUS_UNKNOWN);
+            assertThat(stream.statusUnread()).isTrue();
+            assertThat(stream.header().parentSpanId()).isEqualTo(http("/stream").header().spanId());
             inst.close();
         }
     }

@@ -316,6 +316,12 @@ class SpanAssemblerTest {
         assertThat(failed.attributes().asMap()).doesNotContainKey("rpc.grpc.status_code").containsEntry("server.address", "h")
                 .doesNotContainKey("server.port");
 
+        // a stream that ended with an error it could not read (no symbols): perhaps io.EOF, so not failed
+        Span unread = assemble(EventBytes.grpc(EventLayout.GRPC_CLIENT, "/pkg.Svc/Chat", "h", EventLayout.GRPC_STATUS_UNKNOWN, "")
+                .grpcFlags(EventLayout.GRPC_FLAG_STREAM | EventLayout.GRPC_FLAG_UNREAD));
+        assertThat(unread.statusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(unread.attributes().asMap()).doesNotContainKey("rpc.grpc.status_code");
+
         // an interceptor's own error: UNKNOWN, as grpc's status.Code says
         Span foreign = assemble(EventBytes.grpc(EventLayout.GRPC_CLIENT, "/pkg.Svc/Get", "h:1", 2, "")
                 .grpcFlags(EventLayout.GRPC_FLAG_FOREIGN_ERROR));

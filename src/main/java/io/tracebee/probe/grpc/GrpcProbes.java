@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The google.golang.org/grpc probes ({@code src/main/bpf/grpc_server.bpf.c}, {@code grpc_client.bpf.c}):
- * server spans per stream, unary client spans, and same-host links by (connection, HTTP/2 stream id).
+ * server spans per stream, client spans per unary call and per stream, and same-host links by (connection,
+ * HTTP/2 stream id).
  */
 public final class GrpcProbes {
     private GrpcProbes() {
@@ -60,6 +61,10 @@ public final class GrpcProbes {
             MODULE,
             // the loopy writer's hook for a new stream changed in the patch release v1.82.1
             List.of(new UprobeSpec(GRPC + "(*ClientConn).Invoke", "uprobe_grpc_invoke", "uprobe_grpc_invoke_return"),
+                    new UprobeSpec(GRPC + "(*ClientConn).NewStream", "uprobe_grpc_new_stream",
+                            "uprobe_grpc_new_stream_return"),
+                    new UprobeSpec(GRPC + "newClientStreamWithParams", null, "uprobe_grpc_new_client_stream_return"),
+                    new UprobeSpec(GRPC + "(*clientStream).finish", "uprobe_grpc_stream_finish", null),
                     new UprobeSpec(TRANSPORT + "(*http2Client).createHeaderFields", null,
                             "uprobe_grpc_create_header_fields_return", true),
                     new UprobeSpec(TRANSPORT + "(*loopyWriter).originateStream", "uprobe_grpc_originate_stream", null, true),

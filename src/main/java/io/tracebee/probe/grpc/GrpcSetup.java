@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * What the gRPC probes need from a binary beyond struct offsets: the oldest grpc release they read (v1.60.0,
  * where operateHeaders took its current arguments), the itabs that tell a transport's connection and a
- * returned error apart (tb_grpc.h), and — for the server — how handleStream's stream argument holds the
+ * returned error apart (tb_grpc.h), io.EOF's address (a stream's normal end), and — for the server — how handleStream's stream argument holds the
  * transport.Stream in this release. Itab addresses are link-time addresses: they need a symbol table and a
  * non-PIE executable (Go's default); without them connections are not read and client errors carry no code.
  */
@@ -26,8 +26,11 @@ final class GrpcSetup implements ProbeSpec.Setup {
     static final int STREAM_POINTER = 1;
     static final int STREAM_EMBEDDED = 2;
 
-    /** rodata name to itab symbol. */
-    static final Map<String, String> ITABS = Map.of(
+    private static final String IO_EOF = "addr_io_eof";
+
+    /** rodata name to the symbol whose address it takes: itabs, and io.EOF (a client stream's normal end). */
+    static final Map<String, String> SYMBOLS = Map.of(
+            IO_EOF, "io.EOF",
             "itab_tcp_conn", "go:itab.*net.TCPConn,net.Conn",
             "itab_syscall_conn", "go:itab.*" + GrpcProbes.MODULE + "/internal/credentials.syscallConn,net.Conn",
             "itab_status_error", "go:itab.*" + GrpcProbes.MODULE + "/internal/status.Error,error");
@@ -55,8 +58,12 @@ final class GrpcSetup implements ProbeSpec.Setup {
     @Override
     public void beforeLoad(GoBinary binary, BpfObject object) {
         if (binary.elf().hasSymbolTable() && binary.elf().type() == ElfFile.ET_EXEC) {
-            ITABS.forEach((variable, symbol) -> binary.elf().symbol(symbol)
-                    .ifPresent(s -> object.setRodata(variable, s.value())));
+            SYMBOLS.forEach((variable, symbol) -> {
+                if (server && variable.equals(IO_EOF)) {
+                    return;  // the client's alone
+                }
+                binary.elf().symbol(symbol).ifPresent(s -> object.setRodata(variable, s.value()));
+            });
         }
         if (server) {
             object.setRodata("grpc_stream_layout", streamLayout(version(binary).orElseThrow()));

@@ -21,11 +21,11 @@ class GrpcSetupTest {
     }
 
     @Test
-    void supportedReleasesAreNotSkippedAndTheirItabsAreInTheSymbolTable() {
+    void supportedReleasesAreNotSkippedAndTheirItabsAndIoEofAreInTheSymbolTable() {
         for (String fixture : new String[] {"grpcserver-go1.26", "grpcserver-go1.25-mid", "grpcserver-go1.23-oldest"}) {
             GoBinary binary = GoBinary.open(Fixtures.file(fixture));
             assertThat(new GrpcSetup(true).skipReason(binary)).as(fixture).isEmpty();
-            GrpcSetup.ITABS.values().forEach(symbol ->
+            GrpcSetup.SYMBOLS.values().forEach(symbol ->
                     assertThat(binary.elf().symbol(symbol)).as(symbol + " in " + fixture).isPresent());
         }
     }
