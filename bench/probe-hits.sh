@@ -9,7 +9,8 @@
 #   FIXTURE=dbserver-go1.26 PATHS='/books' bench/probe-hits.sh
 #
 # Prints, per request path, every tracebee program that ran: hits per request and BPF run time per hit.
-# Only the uprobe_* programs of this agent's objects are counted (by program id, read after attach).
+# Only this agent's programs are counted (by program id, read after attach): its uprobes, and the sk_msg
+# and sock_ops programs of header injection.
 #
 # Environment (defaults): N=200 FIXTURE=grpcserver-go1.26 (in ~/.cache/tracebee/fixtures, built by
 # src/test/build-fixtures.sh) PATHS='/call?method=Echo&value=x /stream?method=Chat&n=1&value=x'
@@ -56,7 +57,7 @@ snap() {
                      for (i = 1; i <= NF; i++) { if ($i == "name") name = $(i + 1)
                                                  if ($i == "run_time_ns") ns = $(i + 1)
                                                  if ($i == "run_cnt") cnt = $(i + 1) }
-                     if ((id in mine) && name ~ /^uprobe_/) { c[name] += cnt; t[name] += ns } }
+                     if ((id in mine) && name ~ /^(uprobe_|tb_skmsg|tb_sockops)/) { c[name] += cnt; t[name] += ns } }
         END { for (n in c) print n, c[n], t[n] }' | sort
 }
 

@@ -27,6 +27,11 @@
  *    call by hdr.hf, reads the connection's socket and publishes the span under (tuple, hdr.streamID)
  *    before a byte of the stream is written; a traced server on this host takes it when it decodes the
  *    HEADERS. The call withdraws an offer nobody took when it ends.
+ *
+ * Outgoing traceparent for servers anywhere (plaintext HTTP/2 only, when the agent runs the sk_msg program,
+ * http_inject.bpf.c): at the same loopy hook the call also offers its traceparent as an HPACK field for
+ * (connection, stream id), which the sk_msg program appends to that stream's HEADERS frame — unless the
+ * call's own header fields already carry a traceparent (decided at createHeaderFields' RET).
  */
 #include "tb_common.h"
 #include "tb_conn.h"
@@ -73,10 +78,15 @@ struct grpc_hf_key {
 	__u64 hf;
 };
 
+struct grpc_hf_offer {
+	struct tb_span_context sc;
+	bool has_traceparent;  /* the call's own fields carry one: nothing is injected */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct grpc_hf_key);
-	__type(value, struct tb_span_context);
+	__type(value, struct grpc_hf_offer);
 	__uint(max_entries, 8192);
 } grpc_hf_pending SEC(".maps");
 
@@ -98,7 +108,7 @@ struct {
 struct grpc_client_link {
 	struct tb_conn conn;
 	__u32 stream_id;
-	__u32 _pad;
+	__u32 injecting;  /* a traceparent field is offered for the stream's HEADERS too */
 };
 
 struct {
@@ -151,6 +161,7 @@ static __always_inline int grpc_client_push(struct pt_regs *ctx, void *arg, cons
 		tb_call_begin(ctx, &c->call, arg, GO_ARG3(ctx));
 	}
 	st->depth = depth + 1;
+	tb_inject_register(key.pid);  /* before grpc dials: a connection is under the sk_msg program from connect(2) */
 	return 0;
 }
 
@@ -199,6 +210,8 @@ static __always_inline void grpc_take_link(struct tb_grpc_event *e, __u32 pid, c
 	e->conn = l->conn;
 	e->stream_id = l->stream_id;
 	tb_link_withdraw(&l->conn, l->stream_id);
+	if (l->injecting)
+		tb_h2_inject_withdraw(&l->conn, l->stream_id);
 	bpf_map_delete_elem(&grpc_client_links, &k);
 }
 
@@ -315,10 +328,30 @@ int uprobe_grpc_stream_finish(struct pt_regs *ctx)
 	return 0;
 }
 
+struct grpc_tp_scan {
+	const char *fields;
+	bool found;
+};
+
+static long grpc_tp_cb(__u64 i, void *arg)
+{
+	struct grpc_tp_scan *s = arg;
+	struct go_string name = {};
+	if (bpf_probe_read_user(&name, sizeof(name), s->fields + i * GO_HPACK_FIELD_SIZE + off_field_name))
+		return 0;
+	if (name.len == 11 && go_string_equals(name.ptr, "traceparent", 11)) {
+		s->found = true;
+		return 1;
+	}
+	return 0;
+}
+
+#define GRPC_HF_SCAN 64  /* header fields looked at for the call's own traceparent */
+
 SEC("uprobe")
 int uprobe_grpc_create_header_fields_return(struct pt_regs *ctx)
 {
-	/* ([]hpack.HeaderField, error): the slice's array in ARG1 */
+	/* ([]hpack.HeaderField (array, len, cap), error): the slice's array in ARG1 */
 	struct tb_goid_key key = tb_current_goid(ctx);
 	struct grpc_client_stack *st = grpc_client_stack_of(&key, false);
 	void *hf = GO_ARG1(ctx);
@@ -328,8 +361,15 @@ int uprobe_grpc_create_header_fields_return(struct pt_regs *ctx)
 	if (!c)
 		return 0;  /* a stream no traced call opened (a retry after NewStream returned, an untraced call) */
 	struct grpc_hf_key k = {.pid = key.pid, .hf = (__u64)hf};
-	struct tb_span_context offer = c->call.sc;
-	offer.origin = TB_ORIGIN_CONN;
+	struct grpc_hf_offer offer = {.sc = c->call.sc};
+	offer.sc.origin = TB_ORIGIN_CONN;
+	if (tb_inject_enabled) {
+		/* metadata the application set is among the fields: a second traceparent would void both */
+		__u64 n = (__u64)GO_ARG2(ctx);
+		struct grpc_tp_scan scan = {.fields = hf};
+		bpf_loop(n < GRPC_HF_SCAN ? n : GRPC_HF_SCAN, grpc_tp_cb, &scan, 0);
+		offer.has_traceparent = scan.found || n > GRPC_HF_SCAN;
+	}
 	if (bpf_map_update_elem(&grpc_hf_pending, &k, &offer, BPF_ANY) == 0)
 		c->hf = (__u64)hf;
 	return 0;
@@ -339,23 +379,36 @@ int uprobe_grpc_create_header_fields_return(struct pt_regs *ctx)
 static __always_inline int grpc_publish(struct pt_regs *ctx, void *loopy, const void *hdr, __u64 off_sid, __u64 off_hf)
 {
 	struct grpc_hf_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .hf = go_read_ptr(hdr, off_hf)};
-	struct tb_span_context *offer = bpf_map_lookup_elem(&grpc_hf_pending, &k);
+	struct grpc_hf_offer *offer = bpf_map_lookup_elem(&grpc_hf_pending, &k);
 	if (!offer)
 		return 0;
-	struct tb_span_context sc = *offer;
+	struct tb_span_context sc = offer->sc;
+	bool has_traceparent = offer->has_traceparent;
 	bpf_map_delete_elem(&grpc_hf_pending, &k);
 	struct grpc_client_link l = {};
 	if (bpf_probe_read_user(&l.stream_id, sizeof(l.stream_id), (const char *)hdr + off_sid) || !l.stream_id)
 		return 0;
-	if (!tb_read_conn(&l.conn, grpc_conn_fd((char *)loopy + off_loopy_conn)))
+	bool tls = false;
+	if (!tb_read_conn(&l.conn, grpc_conn_fd((char *)loopy + off_loopy_conn, &tls)))
 		return 0;
 	struct tb_span_key sk = {.pid = k.pid};
 	__builtin_memcpy(sk.span_id, sc.span_id, TB_SPAN_ID_SIZE);
 	/* a retry's new stream replaces the earlier attempt's offer */
 	struct grpc_client_link *prev = bpf_map_lookup_elem(&grpc_client_links, &sk);
-	if (prev)
+	if (prev) {
 		tb_link_withdraw(&prev->conn, prev->stream_id);
+		if (prev->injecting)
+			tb_h2_inject_withdraw(&prev->conn, prev->stream_id);
+	}
 	tb_link_publish(&l.conn, l.stream_id, &sc);
+	if (!tb_inject_enabled) {
+		tb_count(TB_CNT_INJECT_REFUSED);
+	} else if (has_traceparent) {
+		tb_count(TB_CNT_INJECT_EXISTING);
+	} else if (!tls) {
+		tb_h2_inject_offer(&l.conn, l.stream_id, &sc);
+		l.injecting = 1;
+	}
 	bpf_map_update_elem(&grpc_client_links, &sk, &l, BPF_ANY);
 	return 0;
 }

@@ -36,7 +36,6 @@ const volatile __u64 off_meta_fields = 0;           /* MetaHeadersFrame.Fields (
 const volatile __u64 off_meta_truncated = 0;        /* MetaHeadersFrame.Truncated */
 const volatile __u64 off_headers_frame_header = 0;  /* HeadersFrame.FrameHeader (embedded) */
 const volatile __u64 off_frame_stream_id = 0;       /* FrameHeader.StreamID */
-const volatile __u64 off_field_name = 0;            /* hpack.HeaderField.Name */
 const volatile __u64 off_field_value = 0;           /* hpack.HeaderField.Value */
 /* google.golang.org/grpc/internal/transport */
 const volatile __u64 off_stream_id = 0;             /* Stream.id */
@@ -51,8 +50,6 @@ const volatile bool has_server_conn = false;
 #define GRPC_STREAM_EMBEDDED 2  /* a *ServerStream embedding the Stream (v1.77+) */
 const volatile __u8 grpc_stream_layout = GRPC_STREAM_PLAIN;
 
-/* hpack.HeaderField is {Name, Value string; Sensitive bool}: 40 bytes on 64-bit targets, fixed by its definition. */
-#define GO_HPACK_FIELD_SIZE 40
 /* Header fields scanned per stream; gRPC's own come first, metadata after. More are counted, not read. */
 #define GRPC_MAX_FIELDS 64
 
@@ -195,7 +192,8 @@ int uprobe_grpc_operate_headers(struct pt_regs *ctx)
 	bool continued = grpc_read_fields(st, frame);
 
 	/* the link is taken even when a traceparent came, so that it does not linger until the client withdraws it */
-	if (has_server_conn && tb_read_conn(&st->conn, grpc_conn_fd((char *)t + off_server_conn))) {
+	bool wrapped = false;  /* TLS: nothing to do with it here */
+	if (has_server_conn && tb_read_conn(&st->conn, grpc_conn_fd((char *)t + off_server_conn, &wrapped))) {
 		struct tb_span_context linked;
 		if (tb_link_take(&st->conn, sid, &linked) && !continued)
 			st->parent = linked;

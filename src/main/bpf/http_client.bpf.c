@@ -59,13 +59,7 @@ int uprobe_transport_round_trip(struct pt_regs *ctx)
 	if (tb_call_restarted(&http_client_calls, &key, req))
 		return 0;
 
-	if (tb_inject_enabled) {
-		/* this process's connections from now on go under the sk_msg program (http_inject.bpf.c) */
-		__u32 tgid = key.pid;
-		__u8 one = 1;
-		if (!bpf_map_lookup_elem(&tb_inject_tgids, &tgid))
-			bpf_map_update_elem(&tb_inject_tgids, &tgid, &one, BPF_ANY);
-	}
+	tb_inject_register(key.pid);
 	struct client_call call = {};
 	tb_call_begin(ctx, &call.call, req, has_request_ctx ? go_read_iface_data(req, off_request_ctx) : NULL);
 	if (bpf_map_update_elem(&http_client_calls, &key, &call, BPF_ANY))

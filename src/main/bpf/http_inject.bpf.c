@@ -15,6 +15,17 @@
  * any mask (a mask alone, as in OBI #1976, wraps lengths above the mask). Whether the request already
  * has a traceparent was decided by the client probe from Go's header map: the bytes scanned here may
  * not include all headers, which can arrive in later writes.
+ *
+ * HTTP/2 (gRPC, plaintext): the same program follows each connection's frames (tb_h2_state in socket
+ * storage): from the client preface on, or — a connection made before the agent came — from the first
+ * message whose frame headers chain exactly to its end. It knows where every frame starts even when a
+ * write ends inside a frame or inside a frame header. When a HEADERS frame with END_HEADERS lies wholly in
+ * the message and the gRPC client probe offered a field for (this connection, its stream id) (tb_h2_inject),
+ * the 69-byte HPACK field is pushed at the end of the header block (before any padding) and the frame's
+ * length rewritten, if the frame stays within 16384 bytes, the smallest SETTINGS_MAX_FRAME_SIZE a peer may
+ * announce. A literal without indexing changes neither end's HPACK table. Anything else — a HEADERS frame
+ * cut by the write, CONTINUATION, a frame too large — is left alone and the offer counted as failed: a push
+ * without its length fix would corrupt the connection, so the room is popped again if the write fails.
  */
 #include <bpf/bpf_endian.h>
 #include "tb_common.h"
@@ -117,6 +128,251 @@ static long tb_eol_cb(__u64 i, void *arg)
 	return 0;
 }
 
+/* HTTP/2 framing per connection, in socket storage. */
+struct tb_h2_state {
+	__u32 skip;       /* payload bytes of the frame in progress that later messages carry */
+	__u8 synced;      /* frame boundaries are known */
+	__u8 not_h2;      /* HTTP/1.x or TLS: never looked at again */
+	__u8 hdr_have;    /* bytes of a frame header cut by the end of the last message, in hdr */
+	__u8 _pad;
+	__u8 hdr[8];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tb_h2_state);
+} tb_h2_state SEC(".maps");
+
+#define TB_H2_HEADER 9
+#define TB_H2_HEADERS 0x1
+#define TB_H2_END_HEADERS 0x4
+#define TB_H2_PADDED 0x8
+#define TB_H2_MAX_FRAME 16384
+#define TB_H2_FRAMES 128   /* frame headers walked per message */
+#define TB_H2_PREFACE_LEN 24
+
+struct tb_h2_walk {
+	struct sk_msg_md *msg;
+	const struct tb_inject_key *conn;
+	__u32 pos;       /* the next frame header's offset in the message */
+	__u32 size;      /* the message's size, grown by what was pushed */
+	__u32 cut;       /* bytes of a header at pos cut by the message's end (in hdr), 0 none */
+	bool inject;     /* synced: inject; else only check that the frames chain */
+	bool bad;        /* (not synced) a frame header that cannot be one */
+	__u8 hdr[8];
+};
+
+/*
+ * Appends the offered field to the HEADERS frame at pos (header already read: len, flags, stream); returns the
+ * bytes added. A global function: the verifier checks it once, not on every path of the frame walk.
+ */
+struct tb_h2_frame {
+	__u32 pos;
+	__u32 len;
+	__u32 flags;
+	__u32 stream_id;
+};
+
+__attribute__((noinline)) int tb_h2_inject_frame(struct sk_msg_md *msg, const struct tb_inject_key *conn,
+						 const struct tb_h2_frame *f)
+{
+	if (!conn || !f)
+		return 0;
+	__u32 pos = f->pos, len = f->len, flags = f->flags;
+	if (pos > 0xffffff || len > TB_H2_MAX_FRAME)
+		return 0;
+	struct tb_h2_inject_key k = {.conn = *conn, .stream_id = f->stream_id};
+	struct tb_h2_field *offered = bpf_map_lookup_elem(&tb_h2_inject, &k);
+	if (!offered)
+		return 0;
+	/* one-shot, whatever happens below: deleted once its bytes are copied or the frame refused */
+	__u32 pad = 0;
+	if (flags & TB_H2_PADDED) {
+		if (len == 0 || bpf_msg_pull_data(msg, pos + TB_H2_HEADER, pos + TB_H2_HEADER + 1, 0))
+			goto failed;
+		__u8 *d = msg->data;
+		if ((void *)(d + 1) > msg->data_end)
+			goto failed;
+		pad = d[0];
+		if (pad >= len)
+			goto failed;
+	}
+	if (len + TB_H2_FIELD_LEN > TB_H2_MAX_FRAME)
+		goto failed;
+	__u32 at = pos + TB_H2_HEADER + len - pad;
+	if (bpf_msg_push_data(msg, at, TB_H2_FIELD_LEN, 0))
+		goto failed;
+	if (bpf_msg_pull_data(msg, at, at + TB_H2_FIELD_LEN, 0))
+		goto undo;
+	char *d = msg->data;
+	if ((void *)(d + TB_H2_FIELD_LEN) > msg->data_end)
+		goto undo;
+	__builtin_memcpy(d, offered->b, TB_H2_FIELD_LEN);
+	bpf_map_delete_elem(&tb_h2_inject, &k);
+	if (bpf_msg_pull_data(msg, pos, pos + 3, 0))
+		goto undo;
+	__u8 *h = msg->data;
+	if ((void *)(h + 3) > msg->data_end)
+		goto undo;
+	__u32 grown = len + TB_H2_FIELD_LEN;
+	h[0] = grown >> 16;
+	h[1] = grown >> 8;
+	h[2] = grown;
+	tb_count(TB_CNT_INJECT_DONE);
+	return TB_H2_FIELD_LEN;
+undo:
+	bpf_msg_pop_data(msg, at, TB_H2_FIELD_LEN, 0);
+failed:
+	bpf_map_delete_elem(&tb_h2_inject, &k);
+	tb_count(TB_CNT_INJECT_FAILED);
+	return 0;
+}
+
+/* One frame header at w->pos: injects into it if asked and offered, and moves past the frame. */
+static long tb_h2_frame_cb(__u64 i, void *arg)
+{
+	struct tb_h2_walk *w = arg;
+	__u32 pos = w->pos;
+	if (pos >= w->size)
+		return 1;
+	if (pos + TB_H2_HEADER > w->size) {
+		/* the header goes on in the next message: keep what this one has */
+		__u32 cut = w->size - pos;
+		if (cut > 8 || bpf_msg_pull_data(w->msg, pos, w->size, 0)) {
+			w->bad = true;
+			return 1;
+		}
+		__u8 *c = w->msg->data;
+		void *end = w->msg->data_end;
+		for (int j = 0; j < 8; j++) {
+			if (j < cut && (void *)(c + j + 1) <= end)
+				w->hdr[j] = c[j];
+		}
+		w->cut = cut;
+		return 1;
+	}
+	if (bpf_msg_pull_data(w->msg, pos, pos + TB_H2_HEADER, 0)) {
+		w->bad = true;
+		return 1;
+	}
+	__u8 *d = w->msg->data;
+	if ((void *)(d + TB_H2_HEADER) > w->msg->data_end) {
+		w->bad = true;
+		return 1;
+	}
+	__u32 len = (__u32)d[0] << 16 | (__u32)d[1] << 8 | d[2];
+	__u8 type = d[3], flags = d[4];
+	__u32 stream_id = ((__u32)d[5] << 24 | (__u32)d[6] << 16 | (__u32)d[7] << 8 | d[8]) & 0x7fffffff;
+	if (!w->inject && (type > 0x9 || len > TB_H2_MAX_FRAME)) {
+		w->bad = true;  /* not where a frame starts, as far as a sync can tell */
+		return 1;
+	}
+	if (w->inject && type == TB_H2_HEADERS && (flags & TB_H2_END_HEADERS) && stream_id &&
+	    pos + TB_H2_HEADER + len <= w->size) {
+		struct tb_h2_frame f = {.pos = pos, .len = len, .flags = flags, .stream_id = stream_id};
+		__u32 added = tb_h2_inject_frame(w->msg, w->conn, &f);
+		len += added;
+		w->size += added;
+	}
+	w->pos = pos + TB_H2_HEADER + len;
+	return 0;
+}
+
+/* Follows an HTTP/2 connection's frames through one message, injecting where offered (global: checked once). */
+__attribute__((noinline)) int tb_h2_message(struct sk_msg_md *msg, const struct tb_inject_key *conn)
+{
+	struct bpf_sock *sk = msg->sk;
+	if (!sk || !conn)
+		return 0;
+	struct tb_h2_state *st = bpf_sk_storage_get(&tb_h2_state, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!st || st->not_h2)
+		return 0;
+	struct tb_h2_walk w = {.msg = msg, .conn = conn, .size = msg->size};
+	if (!st->synced) {
+		if (w.size < TB_H2_HEADER || bpf_msg_pull_data(msg, 0, w.size < 16 ? w.size : 16, 0))
+			return 0;
+		char *d = msg->data;
+		if ((void *)(d + TB_H2_HEADER) > msg->data_end)
+			return 0;
+		if (tb_is_request_start(d) || ((d[0] == 0x16 || d[0] == 0x17) && d[1] == 0x03)) {
+			st->not_h2 = 1;  /* an HTTP/1.x request or a TLS record */
+			return 0;
+		}
+		if (d[0] == 'P' && d[1] == 'R' && d[2] == 'I' && d[3] == ' ' && d[4] == '*') {
+			/* the client preface, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n": frames follow it */
+			w.pos = TB_H2_PREFACE_LEN;
+			w.inject = true;
+		} else {
+			/* adopted mid-connection: in step once a message's frames chain exactly to its end; that
+			 * message is then walked again, injecting */
+			bpf_loop(TB_H2_FRAMES, tb_h2_frame_cb, &w, 0);
+			if (w.bad || w.cut || w.pos != w.size)
+				return 0;
+			w.pos = 0;
+			w.inject = true;
+		}
+	} else if (st->hdr_have) {
+		/* a frame header began in the last message: this one starts with its rest, then the payload (no
+		 * injection into that frame: its length went out already) */
+		__u32 have = st->hdr_have & 7, rest = TB_H2_HEADER - have;
+		__u8 h[TB_H2_HEADER] = {};
+		if (w.size < rest || bpf_msg_pull_data(msg, 0, rest, 0)) {
+			st->synced = 0;  /* a header cut twice: rare enough to sync again instead */
+			st->hdr_have = 0;
+			return 0;
+		}
+		__u8 *d = msg->data;
+		void *end = msg->data_end;
+		if ((void *)(d + rest) > end) {
+			st->synced = 0;
+			st->hdr_have = 0;
+			return 0;
+		}
+		for (int j = 0; j < TB_H2_HEADER; j++) {
+			if (j < have) {
+				h[j] = st->hdr[j & 7];
+				continue;
+			}
+			__u8 *p = d + ((j - have) & 15);
+			if ((void *)(p + 1) > end) {
+				st->synced = 0;
+				st->hdr_have = 0;
+				return 0;
+			}
+			h[j] = *p;
+		}
+		__u32 len = (__u32)h[0] << 16 | (__u32)h[1] << 8 | h[2];
+		st->hdr_have = 0;
+		w.pos = rest + len;
+		w.inject = true;
+		if (w.pos >= w.size) {
+			st->skip = w.pos - w.size;
+			return 0;
+		}
+	} else if (st->skip) {
+		if (st->skip >= w.size) {
+			st->skip -= w.size;
+			return 0;
+		}
+		w.pos = st->skip;
+		w.inject = true;
+	} else {
+		w.inject = true;
+	}
+	bpf_loop(TB_H2_FRAMES, tb_h2_frame_cb, &w, 0);
+	if (w.bad || (w.pos < w.size && !w.cut)) {
+		st->synced = 0;  /* more frames than one walk follows, or unreadable: sync again later */
+		return 0;
+	}
+	st->synced = 1;
+	st->skip = w.pos > w.size ? w.pos - w.size : 0;
+	st->hdr_have = w.cut;
+	__builtin_memcpy(st->hdr, w.hdr, sizeof(st->hdr));
+	return 0;
+}
+
 SEC("sk_msg")
 int tb_skmsg(struct sk_msg_md *msg)
 {
@@ -135,8 +391,10 @@ int tb_skmsg(struct sk_msg_md *msg)
 	k.local_port = (__u16)msg->local_port;                 /* host order */
 	k.remote_port = (__u16)bpf_ntohl(msg->remote_port);    /* network order in the upper half */
 	struct tb_inject_line *offered = bpf_map_lookup_elem(&tb_inject, &k);
-	if (!offered)
+	if (!offered) {
+		tb_h2_message(msg, &k);
 		return SK_PASS;
+	}
 	struct tb_inject_line line = *offered;
 	bpf_map_delete_elem(&tb_inject, &k);  /* one-shot, whatever happens below */
 

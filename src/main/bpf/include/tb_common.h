@@ -71,10 +71,10 @@ enum tb_counter {
 	TB_CNT_TRACEPARENT_IN = 3,   /* server requests that continued an incoming traceparent */
 	TB_CNT_TRACEPARENT_BAD = 4,  /* incoming traceparent headers that were malformed (ignored) */
 	TB_CNT_HEADERS_UNSCANNED = 5, /* header maps too large to scan in full */
-	TB_CNT_INJECT_DONE = 6,      /* traceparent headers written into outgoing requests (sk_msg) */
+	TB_CNT_INJECT_DONE = 6,      /* traceparent headers written into outgoing requests and gRPC streams (sk_msg) */
 	TB_CNT_INJECT_EXISTING = 7,  /* outgoing requests that already carried one (left alone) */
-	TB_CNT_INJECT_FAILED = 8,    /* offered but not written: connection not tracked, not a request start */
-	TB_CNT_INJECT_REFUSED = 9,   /* HTTP/1.x requests sent without one because injection is unavailable */
+	TB_CNT_INJECT_FAILED = 8,    /* offered but not written: connection not tracked, not a request start, no room */
+	TB_CNT_INJECT_REFUSED = 9,   /* requests and gRPC streams sent without one because injection is unavailable */
 	TB_CNT_MSG_LINK_HEADER = 10,      /* consumed messages whose parent came from a traceparent header */
 	TB_CNT_MSG_LINK_OFFSET = 11,      /* ... from a traced producer on this host, by topic/partition/offset */
 	TB_CNT_MSG_LINK_FINGERPRINT = 12, /* ... by content fingerprint */
@@ -181,6 +181,30 @@ struct {
 	__type(value, struct tb_inject_line);
 	__uint(max_entries, 16384);
 } tb_inject SEC(".maps");
+
+/*
+ * HTTP/2 (gRPC): a preformatted HPACK field — literal without indexing, new name (RFC 7541 6.2.2), so the
+ * two ends' dynamic tables stay in step: 0x00, 0x0b "traceparent", 0x37 (55, no Huffman) and the value —
+ * offered for one stream of one connection; the sk_msg program appends it to that stream's HEADERS frame.
+ */
+#define TB_H2_FIELD_LEN 69
+
+struct tb_h2_inject_key {
+	struct tb_inject_key conn;
+	__u32 stream_id;
+	__u32 _pad;
+};
+
+struct tb_h2_field {
+	char b[TB_H2_FIELD_LEN + 3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_h2_inject_key);
+	__type(value, struct tb_h2_field);
+	__uint(max_entries, 16384);
+} tb_h2_inject SEC(".maps");
 
 /* Processes whose new TCP connections the sock_ops program puts under the sk_msg program. */
 struct {

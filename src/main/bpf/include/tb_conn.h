@@ -175,28 +175,68 @@ static __always_inline char tb_hex_digit(__u8 v)
 	return v < 10 ? '0' + v : 'a' + v - 10;
 }
 
+/* Writes the 55-character W3C traceparent value "00-<trace>-<span>-<flags>" of sc at dst. */
+static __always_inline void tb_format_traceparent(char *dst, const struct tb_span_context *sc)
+{
+	dst[0] = '0';
+	dst[1] = '0';
+	dst[2] = '-';
+	for (int i = 0; i < TB_TRACE_ID_SIZE; i++) {
+		dst[3 + 2 * i] = tb_hex_digit(sc->trace_id[i] >> 4);
+		dst[4 + 2 * i] = tb_hex_digit(sc->trace_id[i] & 15);
+	}
+	dst[35] = '-';
+	for (int i = 0; i < TB_SPAN_ID_SIZE; i++) {
+		dst[36 + 2 * i] = tb_hex_digit(sc->span_id[i] >> 4);
+		dst[37 + 2 * i] = tb_hex_digit(sc->span_id[i] & 15);
+	}
+	dst[52] = '-';
+	dst[53] = tb_hex_digit(sc->flags >> 4);
+	dst[54] = tb_hex_digit(sc->flags & 15);
+}
+
+/* Puts process tgid's TCP connections from now on under the sk_msg program (http_inject.bpf.c). */
+static __always_inline void tb_inject_register(__u32 tgid)
+{
+	__u8 one = 1;
+	if (tb_inject_enabled && !bpf_map_lookup_elem(&tb_inject_tgids, &tgid))
+		bpf_map_update_elem(&tb_inject_tgids, &tgid, &one, BPF_ANY);
+}
+
 /* Offers "traceparent: 00-<trace>-<span>-<flags>" for the next request sent on connection c. */
 static __always_inline void tb_inject_offer(const struct tb_conn *c, const struct tb_span_context *sc)
 {
 	struct tb_inject_key k;
 	struct tb_inject_line v = {};
 	tb_inject_key_of(&k, c);
-	__builtin_memcpy(v.line, "traceparent: 00-", 16);
-	for (int i = 0; i < TB_TRACE_ID_SIZE; i++) {
-		v.line[16 + 2 * i] = tb_hex_digit(sc->trace_id[i] >> 4);
-		v.line[17 + 2 * i] = tb_hex_digit(sc->trace_id[i] & 15);
-	}
-	v.line[48] = '-';
-	for (int i = 0; i < TB_SPAN_ID_SIZE; i++) {
-		v.line[49 + 2 * i] = tb_hex_digit(sc->span_id[i] >> 4);
-		v.line[50 + 2 * i] = tb_hex_digit(sc->span_id[i] & 15);
-	}
-	v.line[65] = '-';
-	v.line[66] = tb_hex_digit(sc->flags >> 4);
-	v.line[67] = tb_hex_digit(sc->flags & 15);
+	__builtin_memcpy(v.line, "traceparent: ", 13);
+	tb_format_traceparent(v.line + 13, sc);
 	v.line[68] = '\r';
 	v.line[69] = '\n';
 	bpf_map_update_elem(&tb_inject, &k, &v, BPF_ANY);
+}
+
+/* Offers sc's traceparent as an HPACK field for HTTP/2 stream stream_id of connection c. */
+static __always_inline void tb_h2_inject_offer(const struct tb_conn *c, __u32 stream_id, const struct tb_span_context *sc)
+{
+	struct tb_h2_inject_key k = {.stream_id = stream_id};
+	struct tb_h2_field v = {};
+	tb_inject_key_of(&k.conn, c);
+	v.b[0] = 0x00;
+	v.b[1] = 0x0b;
+	__builtin_memcpy(v.b + 2, "traceparent", 11);
+	v.b[13] = 0x37;
+	tb_format_traceparent(v.b + 14, sc);
+	bpf_map_update_elem(&tb_h2_inject, &k, &v, BPF_ANY);
+}
+
+/* The stream ended: an offer still there was never written (counted). */
+static __always_inline void tb_h2_inject_withdraw(const struct tb_conn *c, __u32 stream_id)
+{
+	struct tb_h2_inject_key k = {.stream_id = stream_id};
+	tb_inject_key_of(&k.conn, c);
+	if (bpf_map_delete_elem(&tb_h2_inject, &k) == 0)
+		tb_count(TB_CNT_INJECT_FAILED);
 }
 
 /* The call ended: an offer still there was never written (counted). */

@@ -29,14 +29,21 @@ const volatile __u64 off_syscall_conn_sys = 0;
 const volatile __u64 off_itab_type = 0;  /* internal/abi.ITab.Type */
 const volatile bool has_syscall_conn = false;
 
+const volatile __u64 off_field_name = 0;  /* hpack.HeaderField.Name */
+/* hpack.HeaderField is {Name, Value string; Sensitive bool}: 40 bytes on 64-bit targets, fixed by its definition. */
+#define GO_HPACK_FIELD_SIZE 40
+
 /* A status: internal/status.Status.s -> genproto's google.rpc.Status {Code, Message}; has_status when all known. */
 const volatile __u64 off_status_s = 0;
 const volatile __u64 off_rpc_status_code = 0;
 const volatile __u64 off_rpc_status_message = 0;
 const volatile bool has_status = false;
 
-/* The fd of the TCP connection in the net.Conn interface at iface, or -1 when its type is not known to be one. */
-static __always_inline __s64 grpc_conn_fd(const void *iface)
+/*
+ * The fd of the TCP connection in the net.Conn interface at iface, or -1 when its type is not known to be one;
+ * *wrapped set when it sits under grpc's syscallConn (TLS: the bytes on the socket are ciphertext).
+ */
+static __always_inline __s64 grpc_conn_fd(const void *iface, bool *wrapped)
 {
 	struct { __u64 itab; void *data; } c = {};
 	if (!itab_tcp_conn || bpf_probe_read_user(&c, sizeof(c), iface) || !c.itab)
@@ -48,6 +55,7 @@ static __always_inline __s64 grpc_conn_fd(const void *iface)
 		__u64 tcp_type = go_read_ptr((const void *)itab_tcp_conn, off_itab_type);
 		if (!tcp_type || go_read_ptr((const void *)raw.itab, off_itab_type) != tcp_type)
 			return -1;
+		*wrapped = true;
 		return tb_conn_fd(raw.data, false);
 	}
 	if (c.itab != itab_tcp_conn)

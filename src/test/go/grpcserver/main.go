@@ -8,6 +8,7 @@
 //	tracebee.test.Echo/Echo    answers its input
 //	tracebee.test.Echo/Fail    answers NOT_FOUND (5) with the message "no such thing: <input>"
 //	tracebee.test.Echo/Fetch   GETs the URL it is given (the handler's own HTTP client call), answers the body
+//	tracebee.test.Echo/Headers answers "tp=<the traceparent metadata it received, comma-separated>"
 //	tracebee.test.Echo/C0..C7  wait 300 ms, then answer their input: concurrent calls overlap on one connection
 //	tracebee.test.Echo/Chat    a bidirectional stream answering each message with itself
 //	tracebee.test.Echo/ChatFail  a bidirectional stream answering its first message with NOT_FOUND (5)
@@ -20,7 +21,9 @@
 //	GET /call?method=M&value=V         unary tracebee.test.Echo/M (M containing "/" is a full method name,
 //	                                   "health" is grpc.health.v1.Health/Check); optional tp=<traceparent> and
 //	                                   ts=<tracestate> sent as metadata, nest=1 makes the client interceptor run a Health/Check RPC
-//	                                   inside the call; answers "code=<n> value=<reply>" (or the error message)
+//	                                   inside the call; size=N sends N bytes of "a" instead of value, pad=N adds
+//	                                   N bytes of metadata x-pad; answers "code=<n> value=<reply>" (or the error
+//	                                   message)
 //	GET /concurrent?n=N                N concurrent calls C0..C<N-1> from goroutines of this handler, all on
 //	                                   one connection; answers "ok" or the first error
 //	GET /stream?method=M&n=N&value=V   a streaming tracebee.test.Echo/M: sends N messages V0..V<N-1>, closes
@@ -103,6 +106,10 @@ func echoService() *grpc.ServiceDesc {
 			return "", status.Error(codes.NotFound, "no such thing: "+in)
 		}),
 		methodDesc("Fetch", fetch),
+		methodDesc("Headers", func(ctx context.Context, in string) (string, error) {
+			md, _ := metadata.FromIncomingContext(ctx)
+			return "tp=" + strings.Join(md.Get("traceparent"), ","), nil
+		}),
 	}
 	for i := 0; i < 8; i++ {
 		methods = append(methods, methodDesc("C"+strconv.Itoa(i), func(ctx context.Context, in string) (string, error) {
@@ -274,6 +281,13 @@ func main() {
 		if q.Get("nest") == "1" {
 			ctx = context.WithValue(ctx, nestKey{}, true)
 		}
+		if pad, _ := strconv.Atoi(q.Get("pad")); pad > 0 {
+			ctx = metadata.AppendToOutgoingContext(ctx, "x-pad", strings.Repeat("X", pad)) // X: no shorter in Huffman, sent as is
+		}
+		value := q.Get("value")
+		if size, _ := strconv.Atoi(q.Get("size")); size > 0 {
+			value = strings.Repeat("a", size)
+		}
 		var reply string
 		var err error
 		switch m := q.Get("method"); {
@@ -286,7 +300,7 @@ func main() {
 				m = "/" + service + "/" + m
 			}
 			out := new(wrapperspb.StringValue)
-			err = cc.Invoke(ctx, m, wrapperspb.String(q.Get("value")), out)
+			err = cc.Invoke(ctx, m, wrapperspb.String(value), out)
 			reply = out.GetValue()
 		}
 		if err != nil {

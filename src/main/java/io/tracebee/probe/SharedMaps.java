@@ -47,6 +47,8 @@ public final class SharedMaps implements AutoCloseable {
     /** Offered header lines and the processes whose connections the sk_msg program watches. */
     public static final String INJECT = "tb_inject";
     public static final String INJECT_TGIDS = "tb_inject_tgids";
+    /** HPACK traceparent fields offered for HTTP/2 streams (gRPC), by connection and stream id. */
+    public static final String H2_INJECT = "tb_h2_inject";
 
     private final BpfObject object;
     private final BpfMap drops;
@@ -99,6 +101,7 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.reuseMap(COUNTERS, counters.fd());
         probeObject.reuseMap(INJECT, object.mapFd(INJECT));
         probeObject.reuseMap(INJECT_TGIDS, object.mapFd(INJECT_TGIDS));
+        probeObject.reuseMap(H2_INJECT, object.mapFd(H2_INJECT));
         probeObject.reuseMap(CONN_LINKS, links.fd());
         List<String> has = probeObject.mapNames();
         for (String map : OPTIONAL) {

@@ -14,6 +14,7 @@ import io.tracebee.e2e.GoServer;
 import io.tracebee.span.Hex;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -228,6 +229,74 @@ class GrpcProbeTest {
             assertThat(harness.maps.pendingLinks()).as("every offer was taken or withdrawn").isZero();
             inst.close();
         }
+    }
+
+    /**
+     * Under lockdown, an outgoing call still carries its client span as {@code traceparent} metadata: the sk_msg
+     * program appends an HPACK field to the stream's HEADERS frame on the wire. The callee here is an untraced
+     * process (no same-host link can help) that answers the traceparent metadata it received. Two clients: one
+     * attached before it dialled (frames followed from the connection preface), one that already held its
+     * connection (frames followed from the first message whose frames chain to its end). A 1 MiB request in
+     * between, whose DATA frames cross writes, leaves the framing in step; a traceparent the application set is
+     * left alone; a HEADERS frame with no room for it below 16384 bytes (or one split into CONTINUATION) goes out
+     * untouched.
+     */
+    @Test
+    void outgoingCallsCarryTraceparentInTheirHeadersFrame() throws Exception {
+        HeaderInjection.Status injection = HeaderInjection.start(harness.maps);
+        assertThat(injection.on()).as(injection.description()).isTrue();
+        try (GoServer callee = GoServer.start("grpcserver-go1.23-oldest")) {
+            String upstream = callee.get("/grpc-addr").body();
+            try (GoServer dialled = GoServer.start("grpcserver-go1.26", "-upstream", upstream);
+                    GoServer connected = GoServer.start("grpcserver-go1.25-mid", "-upstream", upstream)) {
+                assertThat(connected.get("/call?method=Headers&value=x").body()).isEqualTo("code=0 value=tp=");
+                Instrumentation a = attach(dialled);
+                Instrumentation b = attach(connected);
+                for (GoServer caller : List.of(dialled, connected)) {
+                    for (int i = 0; i < 5; i++) {
+                        harness.events.clear();
+                        String body = caller.get("/call?method=Headers&value=x").body();
+                        assertThat(body).as(counters()).isEqualTo("code=0 value=tp=" + traceparent(client(ECHO + "Headers")));
+                    }
+                    harness.events.clear();
+                    assertThat(caller.get("/call?method=Headers&size=1048576").body())
+                            .isEqualTo("code=0 value=tp=" + traceparent(client(ECHO + "Headers")));
+                    harness.events.clear();
+                    assertThat(caller.get("/call?method=Headers&value=after").body())
+                            .isEqualTo("code=0 value=tp=" + traceparent(client(ECHO + "Headers")));
+                }
+                long done = harness.maps.counter(SharedMaps.Counter.INJECT_DONE);
+                assertThat(done).isEqualTo(14);
+
+                String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+                assertThat(dialled.get("/call?method=Headers&value=x&tp=" + own).body()).isEqualTo("code=0 value=tp=" + own);
+                assertThat(harness.maps.counter(SharedMaps.Counter.INJECT_EXISTING)).isEqualTo(1);
+
+                assertThat(dialled.get("/call?method=Headers&value=x&pad=16300").body()).isEqualTo("code=0 value=tp=");
+                assertThat(harness.maps.counter(SharedMaps.Counter.INJECT_FAILED)).as("no room in the frame").isEqualTo(1);
+                assertThat(dialled.get("/call?method=Echo&value=still").body()).as("the connection is intact")
+                        .isEqualTo("code=0 value=still");
+                client(ECHO + "Echo"); // every earlier call's span is in before the next is looked for
+                harness.events.clear();
+                assertThat(dialled.get("/call?method=Headers&value=x").body())
+                        .isEqualTo("code=0 value=tp=" + traceparent(client(ECHO + "Headers")));
+                assertThat(harness.maps.counter(SharedMaps.Counter.INJECT_DONE)).as("still, and this one").isEqualTo(done + 2);
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    private String counters() {
+        StringBuilder b = new StringBuilder();
+        for (SharedMaps.Counter c : SharedMaps.Counter.values()) {
+            b.append(c).append('=').append(harness.maps.counter(c)).append(' ');
+        }
+        return b.toString();
+    }
+
+    private static String traceparent(GrpcEvent client) {
+        return "00-" + Hex.encode(client.header().traceId()) + "-" + Hex.encode(client.header().spanId()) + "-01";
     }
 
     /** Over TLS the transport's connection is grpc's wrapper around the TLS one: the link still finds the socket. */

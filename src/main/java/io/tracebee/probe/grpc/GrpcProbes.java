@@ -43,7 +43,6 @@ public final class GrpcProbes {
                     new OffsetSpec("off_meta_truncated", HTTP2 + "MetaHeadersFrame", "Truncated", null),
                     new OffsetSpec("off_headers_frame_header", HTTP2 + "HeadersFrame", "FrameHeader", null),
                     new OffsetSpec("off_frame_stream_id", HTTP2 + "FrameHeader", "StreamID", null),
-                    new OffsetSpec("off_field_name", HPACK + "HeaderField", "Name", null),
                     new OffsetSpec("off_field_value", HPACK + "HeaderField", "Value", null),
                     new OffsetSpec("off_stream_id", TRANSPORT + "Stream", "id", null),
                     new OffsetSpec("off_stream_ctx", TRANSPORT + "Stream", "ctx", null),
@@ -87,9 +86,13 @@ public final class GrpcProbes {
                     common()),
             new GrpcSetup(false));
 
-    /** Both sides: a status's code and message, and grpc's TLS wrapper around the raw connection (tb_grpc.h). */
+    /**
+     * Both sides (tb_grpc.h): a header field's name, a status's code and message, and grpc's TLS wrapper around
+     * the raw connection.
+     */
     private static List<OffsetSpec> common() {
         return List.of(
+                new OffsetSpec("off_field_name", HPACK + "HeaderField", "Name", null),
                 new OffsetSpec("off_status_s", STATUS + "Status", "s", "has_status"),
                 new OffsetSpec("off_rpc_status_code", RPC_STATUS + "Status", "Code", "has_status"),
                 new OffsetSpec("off_rpc_status_message", RPC_STATUS + "Status", "Message", "has_status"),
