@@ -134,7 +134,7 @@ struct tb_h2_state {
 	__u8 synced;      /* frame boundaries are known */
 	__u8 not_h2;      /* HTTP/1.x or TLS: never looked at again */
 	__u8 hdr_have;    /* bytes of a frame header cut by the end of the last message, in hdr */
-	__u8 _pad;
+	__u8 misses;      /* messages that did not sync: at TB_H2_MISSES the connection is taken for another protocol */
 	__u8 hdr[8];
 };
 
@@ -152,6 +152,7 @@ struct {
 #define TB_H2_MAX_FRAME 16384
 #define TB_H2_FRAMES 128   /* frame headers walked per message */
 #define TB_H2_PREFACE_LEN 24
+#define TB_H2_MISSES 16    /* a connection that never syncs (PostgreSQL, Redis...) stops costing a walk per write */
 
 struct tb_h2_walk {
 	struct sk_msg_md *msg;
@@ -164,10 +165,6 @@ struct tb_h2_walk {
 	__u8 hdr[8];
 };
 
-/*
- * Appends the offered field to the HEADERS frame at pos (header already read: len, flags, stream); returns the
- * bytes added. A global function: the verifier checks it once, not on every path of the frame walk.
- */
 struct tb_h2_frame {
 	__u32 pos;
 	__u32 len;
@@ -175,6 +172,10 @@ struct tb_h2_frame {
 	__u32 stream_id;
 };
 
+/*
+ * Appends the offered field to the HEADERS frame at pos (header already read: len, flags, stream); returns the
+ * bytes added. A global function: the verifier checks it once, not on every path of the frame walk.
+ */
 __attribute__((noinline)) int tb_h2_inject_frame(struct sk_msg_md *msg, const struct tb_inject_key *conn,
 						 const struct tb_h2_frame *f)
 {
@@ -308,8 +309,11 @@ __attribute__((noinline)) int tb_h2_message(struct sk_msg_md *msg, const struct 
 			/* adopted mid-connection: in step once a message's frames chain exactly to its end; that
 			 * message is then walked again, injecting */
 			bpf_loop(TB_H2_FRAMES, tb_h2_frame_cb, &w, 0);
-			if (w.bad || w.cut || w.pos != w.size)
+			if (w.bad || w.cut || w.pos != w.size) {
+				if (++st->misses >= TB_H2_MISSES)
+					st->not_h2 = 1;
 				return 0;
+			}
 			w.pos = 0;
 			w.inject = true;
 		}

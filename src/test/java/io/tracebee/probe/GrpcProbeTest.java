@@ -287,6 +287,25 @@ class GrpcProbeTest {
         }
     }
 
+    /** TLS leaves the process as ciphertext: with injection on, nothing is offered and nothing is touched. */
+    @Test
+    void injectionLeavesTlsConnectionsAlone() throws Exception {
+        HeaderInjection.Status injection = HeaderInjection.start(harness.maps);
+        assertThat(injection.on()).as(injection.description()).isTrue();
+        try (GoServer server = GoServer.start("grpcserver-go1.26", "-tls")) { // calls its own server: one certificate
+            Instrumentation inst = attach(server);
+            for (int i = 0; i < 3; i++) {
+                assertThat(server.get("/call?method=Headers&value=x").body()).isEqualTo("code=0 value=tp=");
+                assertLinked(server(ECHO + "Headers"), client(ECHO + "Headers"));
+                harness.events.clear();
+            }
+            assertThat(server.get("/stream?method=Chat&n=2&value=t").body()).isEqualTo("code=0 count=2");
+            assertThat(harness.maps.counter(SharedMaps.Counter.INJECT_DONE)).isZero();
+            assertThat(harness.maps.counter(SharedMaps.Counter.INJECT_FAILED)).isZero();
+            inst.close();
+        }
+    }
+
     private String counters() {
         StringBuilder b = new StringBuilder();
         for (SharedMaps.Counter c : SharedMaps.Counter.values()) {
