@@ -19,6 +19,8 @@
 #   grpcserver-go1.26-stripped   the same, -ldflags='-s -w'
 #   grpcserver-go1.25-mid        grpc v1.76.0, the last ServerStream-pointer layout (go.mid.mod)
 #   grpcserver-go1.2x-oldest     grpc v1.68.1, the oldest the tests cover (go.oldest.mod; go 1.23 and 1.26)
+#   autosdk-go1.26               HTTP service making spans by hand with the OTel Go Auto SDK, newest (src/test/go/autosdk)
+#   autosdk-go1.23-oldest        the same with auto/sdk v1.1.0 and otel v1.32.0 (go.oldest.mod)
 #   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug exporters)
 #   python-venv                  the interop test's Python service (OpenTelemetry, Flask from PyPI)
 #   kafka/                       Apache Kafka's jars from Maven Central (src/test/peers/fetch-kafka.sh)
@@ -140,6 +142,9 @@ build_module grpcserver-go1.26-stripped "${GO_VERSIONS[-1]}" "$HERE/go/grpcserve
 build_module grpcserver-go1.25-mid "${GO_VERSIONS[2]}" "$HERE/go/grpcserver" -modfile=go.mid.mod
 build_module grpcserver-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/grpcserver" -modfile=go.oldest.mod
 build_module grpcserver-go1.26-oldest "${GO_VERSIONS[-1]}" "$HERE/go/grpcserver" -modfile=go.oldest.mod
+# manual spans through the OpenTelemetry Go Auto SDK: newest and oldest release
+build_module autosdk-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/autosdk"
+build_module autosdk-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/autosdk" -modfile=go.oldest.mod
 # the version matrix: PostgreSQL drivers at their oldest supported releases (go.oldest.mod) on older Go
 for v in "${GO_VERSIONS[@]:0:3}"; do
   build_module "dbserver-go${v%.*}-oldest" "$v" "$HERE/go/dbserver" -tags=pgonly -modfile=go.oldest.mod

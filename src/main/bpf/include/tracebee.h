@@ -19,6 +19,7 @@ enum tb_event_kind {
 	TB_EV_KAFKA_PRODUCER = 5,
 	TB_EV_KAFKA_CONSUMER = 6,
 	TB_EV_GRPC = 7,
+	TB_EV_MANUAL_SPAN = 8,
 };
 
 /* Where a span's parent came from (struct tb_span_context.origin of the parent). */
@@ -293,6 +294,29 @@ struct tb_grpc_event {
 	char authority[TB_GRPC_AUTHORITY_MAX];  /* :authority (server) or the ClientConn's authority, "host:port" */
 	char message[TB_GRPC_MESSAGE_MAX];      /* the status message of a non-OK status */
 	char tracestate[TB_TRACESTATE_MAX];     /* server: the incoming tracestate continued with traceparent */
+};
+
+/*
+ * A span the application made by hand, as its SDK serialised it, in chunks: the OpenTelemetry Go Auto SDK
+ * hands every ended span to (*span).ended as OTLP/JSON. The header carries the ids tracebee gave it (the
+ * SDK cannot know them under lockdown) and its parent; chunk index 0..count-1 of one span come from one
+ * program run, in order.
+ */
+#define TB_MANUAL_CHUNK 4096       /* data bytes per record */
+#define TB_MANUAL_MAX_CHUNKS 64    /* a longer buffer is cut here (total_len says by how much) */
+#define TB_MANUAL_AUTO_SDK 1       /* struct tb_manual_span_event.source */
+#define TB_MANUAL_FLAG_NO_START 1  /* the span started before the probe was attached: ids made at its end */
+
+struct tb_manual_span_event {
+	struct tb_event_header h;
+	__u32 total_len;  /* the whole buffer's length */
+	__u16 index;      /* this chunk's place */
+	__u16 count;      /* chunks sent for the span */
+	__u32 len;        /* data bytes in this chunk */
+	__u8 source;      /* TB_MANUAL_* */
+	__u8 flags;       /* TB_MANUAL_FLAG_* */
+	__u16 _pad;
+	char data[TB_MANUAL_CHUNK];
 };
 
 #endif /* TRACEBEE_H */

@@ -22,6 +22,7 @@ public final class EventDecoder {
 
     private final LongAdder decodeErrors = new LongAdder();
     private final LongAdder decoded = new LongAdder();
+    private final ManualSpanChunks manualChunks = new ManualSpanChunks();
 
     /** Decodes {@code count} records laid out in {@code data} at the given offsets and lengths. */
     public List<TracedEvent> decode(byte[] data, int[] offsets, int[] lengths, int count) {
@@ -64,6 +65,9 @@ public final class EventDecoder {
         if (kind == KIND_GRPC && len >= GRPC_SIZE) {
             return grpc(data, off, header(data, off, kind));
         }
+        if (kind == KIND_MANUAL_SPAN && len >= MANUAL_SIZE) {
+            return manualChunks.add(data, off, header(data, off, kind));
+        }
         decodeErrors.increment();
         return null;
     }
@@ -74,6 +78,11 @@ public final class EventDecoder {
 
     public long decoded() {
         return decoded.sum();
+    }
+
+    /** Manual spans dropped because one of their chunks was lost in the kernel. */
+    public long manualSpansIncomplete() {
+        return manualChunks.incomplete();
     }
 
     static EventHeader header(byte[] d, int off, int kind) {

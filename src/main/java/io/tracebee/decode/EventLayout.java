@@ -15,6 +15,7 @@ public final class EventLayout {
     public static final int KIND_KAFKA_PRODUCER = 5;
     public static final int KIND_KAFKA_CONSUMER = 6;
     public static final int KIND_GRPC = 7;
+    public static final int KIND_MANUAL_SPAN = 8;
 
     public static final int TRACE_ID_SIZE = 16;
     public static final int SPAN_ID_SIZE = 8;
@@ -237,4 +238,18 @@ public final class EventLayout {
     public static final int GRPC_MESSAGE = 440;
     public static final int GRPC_TRACESTATE = 568;
     public static final int GRPC_SIZE = 824;
+
+    // struct tb_manual_span_event
+    public static final int MANUAL_CHUNK = 4096;
+    public static final int MANUAL_MAX_CHUNKS = 64;
+    public static final int MANUAL_AUTO_SDK = 1;
+    public static final int MANUAL_FLAG_NO_START = 1;
+    public static final int MANUAL_TOTAL_LEN = 112;
+    public static final int MANUAL_INDEX = 116;
+    public static final int MANUAL_COUNT = 118;
+    public static final int MANUAL_LEN = 120;
+    public static final int MANUAL_SOURCE = 124;
+    public static final int MANUAL_FLAGS = 125;
+    public static final int MANUAL_DATA = 128;
+    public static final int MANUAL_SIZE = MANUAL_DATA + MANUAL_CHUNK;
 }

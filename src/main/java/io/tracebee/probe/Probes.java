@@ -7,6 +7,7 @@ import io.tracebee.probe.goruntime.GoRuntimeProbes;
 import io.tracebee.probe.grpc.GrpcProbes;
 import io.tracebee.probe.httproute.HttpRouteProbes;
 import io.tracebee.probe.kafkago.KafkaGoProbes;
+import io.tracebee.probe.manual.ManualSpanProbes;
 import io.tracebee.probe.nethttp.NetHttpProbes;
 import java.util.List;
 import java.util.stream.Stream;
@@ -20,7 +21,7 @@ public final class Probes {
             List.of(GoRuntimeProbes.GOROUTINES, NetHttpProbes.SERVER, NetHttpProbes.CLIENT, DbSqlProbes.SQL,
                     GoRedisProbes.CLIENT, HttpRouteProbes.GIN, HttpRouteProbes.GORILLA,
                     HttpRouteProbes.GORILLA_POINTER_RECEIVER, KafkaGoProbes.PRODUCER, KafkaGoProbes.CONSUMER,
-                    GrpcProbes.SERVER, GrpcProbes.CLIENT);
+                    GrpcProbes.SERVER, GrpcProbes.CLIENT, ManualSpanProbes.AUTO_SDK_SPANS);
 
     /**
      * Every struct member any probe may need: the probes' own offsets plus members read through a

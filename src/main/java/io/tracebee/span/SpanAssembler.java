@@ -8,6 +8,7 @@ import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
 import io.tracebee.decode.KafkaConsumerEvent;
 import io.tracebee.decode.KafkaProducerEvent;
+import io.tracebee.decode.ManualSpanEvent;
 import io.tracebee.decode.RedisEvent;
 import io.tracebee.decode.TcpConnection;
 import io.tracebee.decode.TracedEvent;
@@ -68,6 +69,9 @@ public final class SpanAssembler {
         }
         if (event instanceof GrpcEvent grpc) {
             return grpc(ce, grpc);
+        }
+        if (event instanceof ManualSpanEvent manual) {
+            return ManualSpans.fromAutoSdk(ce, manual, clock);
         }
         throw new IllegalArgumentException("no span assembly for " + event.getClass().getSimpleName());
     }

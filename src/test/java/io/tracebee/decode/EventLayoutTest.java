@@ -258,6 +258,24 @@ class EventLayoutTest {
         assertThat(GRPC_CLIENT).isEqualTo(EventLayoutNative.constant("TB_GRPC_CLIENT"));
     }
 
+    @Test
+    void manualSpanEvent() {
+        String e = "tb_manual_span_event";
+        assertThat(KIND_MANUAL_SPAN).isEqualTo(EventLayoutNative.constant("TB_EV_MANUAL_SPAN"));
+        assertThat(MANUAL_TOTAL_LEN).isEqualTo(off(e, "total_len"));
+        assertThat(MANUAL_INDEX).isEqualTo(off(e, "index"));
+        assertThat(MANUAL_COUNT).isEqualTo(off(e, "count"));
+        assertThat(MANUAL_LEN).isEqualTo(off(e, "len"));
+        assertThat(MANUAL_SOURCE).isEqualTo(off(e, "source"));
+        assertThat(MANUAL_FLAGS).isEqualTo(off(e, "flags"));
+        assertThat(MANUAL_DATA).isEqualTo(off(e, "data"));
+        assertThat(MANUAL_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(MANUAL_CHUNK).isEqualTo(EventLayoutNative.constant("TB_MANUAL_CHUNK"));
+        assertThat(MANUAL_MAX_CHUNKS).isEqualTo(EventLayoutNative.constant("TB_MANUAL_MAX_CHUNKS"));
+        assertThat(MANUAL_AUTO_SDK).isEqualTo(EventLayoutNative.constant("TB_MANUAL_AUTO_SDK"));
+        assertThat(MANUAL_FLAG_NO_START).isEqualTo(EventLayoutNative.constant("TB_MANUAL_FLAG_NO_START"));
+    }
+
     private static int off(String struct, String field) {
         return EventLayoutNative.offsetOf(struct, field);
     }

@@ -23,9 +23,14 @@ public final class GoServer implements AutoCloseable {
 
     /** Starts the fixture, e.g. {@code httpserver-go1.26}, on a free loopback port. */
     public static GoServer start(String fixture, String... args) {
+        return start(fixture, Map.of(), args);
+    }
+
+    /** The same, with extra environment variables. */
+    public static GoServer start(String fixture, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(Fixtures.file(fixture).toString(), "-addr", "127.0.0.1:0"));
         command.addAll(List.of(args));
-        ManagedProcess p = ManagedProcess.start(fixture, command, Map.of());
+        ManagedProcess p = ManagedProcess.start(fixture, command, env);
         String line = p.awaitLine(l -> l.startsWith("listening on "), Duration.ofSeconds(20));
         return new GoServer(p, line.substring("listening on ".length()).trim());
     }

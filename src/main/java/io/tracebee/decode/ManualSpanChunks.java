@@ -1,0 +1,108 @@
+package io.tracebee.decode;
+
+import static io.tracebee.decode.EventLayout.MANUAL_CHUNK;
+import static io.tracebee.decode.EventLayout.MANUAL_COUNT;
+import static io.tracebee.decode.EventLayout.MANUAL_DATA;
+import static io.tracebee.decode.EventLayout.MANUAL_FLAGS;
+import static io.tracebee.decode.EventLayout.MANUAL_FLAG_NO_START;
+import static io.tracebee.decode.EventLayout.MANUAL_INDEX;
+import static io.tracebee.decode.EventLayout.MANUAL_LEN;
+import static io.tracebee.decode.EventLayout.MANUAL_SOURCE;
+import static io.tracebee.decode.EventLayout.MANUAL_TOTAL_LEN;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Joins the chunks of manual spans ({@code struct tb_manual_span_event}) into whole {@link ManualSpanEvent}s.
+ * One program run sends a span's chunks in order, so chunk 0 opens a span and chunk {@code count - 1} closes
+ * it; other spans' records may come in between (other CPUs). A span missing a chunk (the ring was full) is
+ * dropped and counted, never delivered with a hole. At most {@link #MAX_OPEN} spans are open at once: the
+ * oldest is dropped (counted) to make room. Used by the decoder's single reader thread only.
+ */
+final class ManualSpanChunks {
+    static final int MAX_OPEN = 256;
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private record Key(int pid, long spanId) {
+    }
+
+    private static final class Open {
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int next;
+    }
+
+    private final Map<Key, Open> open = new LinkedHashMap<>();
+    private final LongAdder incomplete = new LongAdder();
+
+    /** The span this chunk completes, or null (a chunk in the middle, or one of a span already dropped). */
+    ManualSpanEvent add(byte[] d, int off, EventHeader h) {
+        int total = (int) INT.get(d, off + MANUAL_TOTAL_LEN);
+        int index = Short.toUnsignedInt((short) SHORT.get(d, off + MANUAL_INDEX));
+        int count = Short.toUnsignedInt((short) SHORT.get(d, off + MANUAL_COUNT));
+        int len = Math.min((int) INT.get(d, off + MANUAL_LEN), MANUAL_CHUNK);
+        Key key = new Key(h.pid(), spanId(h));
+        Open span;
+        if (index == 0) {
+            if (open.remove(key) != null) {
+                incomplete.increment();
+            }
+            span = new Open();
+            if (count > 1) {
+                makeRoom();
+                open.put(key, span);
+            }
+        } else {
+            span = open.get(key);
+            if (span == null) {
+                return null;  // its start was dropped and counted
+            }
+            if (span.next != index) {
+                open.remove(key);
+                incomplete.increment();
+                return null;
+            }
+        }
+        span.body.write(d, off + MANUAL_DATA, Math.max(len, 0));
+        span.next = index + 1;
+        if (index < count - 1) {
+            return null;
+        }
+        open.remove(key);
+        byte[] body = span.body.toByteArray();
+        return new ManualSpanEvent(h, Byte.toUnsignedInt(d[off + MANUAL_SOURCE]), body,
+                Integer.toUnsignedLong(total) > body.length, (d[off + MANUAL_FLAGS] & MANUAL_FLAG_NO_START) != 0);
+    }
+
+    /** Spans dropped because a chunk never came. */
+    long incomplete() {
+        return incomplete.sum();
+    }
+
+    private void makeRoom() {
+        if (open.size() < MAX_OPEN) {
+            return;
+        }
+        Iterator<Open> oldest = open.values().iterator();
+        oldest.next();
+        oldest.remove();
+        incomplete.increment();
+    }
+
+    private static long spanId(EventHeader h) {
+        byte[] id = h.spanId();
+        long v = 0;
+        for (byte b : Arrays.copyOf(id, 8)) {
+            v = v << 8 | (b & 0xff);
+        }
+        return v;
+    }
+}
