@@ -205,6 +205,9 @@ public class Agent {
                 .tags("stage", "reader", "reason", "pipeline_full").register(registry);
         FunctionCounter.builder("tracebee.events.lost", r.decoder(), EventDecoder::decodeErrors)
                 .tags("stage", "decode", "reason", "malformed").register(registry);
+        FunctionCounter.builder("tracebee.events.lost", r.decoder(), EventDecoder::manualSpansIncomplete)
+                .description("Manual spans dropped because one of their chunks was lost in the kernel")
+                .tags("stage", "decode", "reason", "manual_span_incomplete").register(registry);
         FunctionCounter.builder("tracebee.events.lost", r.correlator(), Correlator::detachedDrops)
                 .tags("stage", "correlate", "reason", "detached").register(registry);
         FunctionCounter.builder("tracebee.events.lost", pipelineFailures, LongAdder::sum)

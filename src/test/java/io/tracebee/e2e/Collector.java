@@ -103,7 +103,9 @@ public final class Collector implements AutoCloseable {
                                 Long.parseLong(s.path("endTimeUnixNano").asText("0")),
                                 attributes(s.path("attributes")), s.path("status").path("code").asInt(0),
                                 s.path("status").path("message").asText(""),
-                                resource, scope, s.path("flags").asInt(0), s.path("traceState").asText("")));
+                                resource, scope, s.path("flags").asInt(0), s.path("traceState").asText(""),
+                                events(s.path("events")), links(s.path("links")),
+                                s.path("droppedAttributesCount").asInt(0)));
                     }
                 }
             }
@@ -128,20 +130,45 @@ public final class Collector implements AutoCloseable {
     static Map<String, Object> attributes(JsonNode list) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (JsonNode kv : list) {
-            JsonNode v = kv.path("value");
-            Object value;
-            if (v.has("stringValue")) {
-                value = v.get("stringValue").asText();
-            } else if (v.has("intValue")) {
-                value = Long.parseLong(v.get("intValue").asText());
-            } else if (v.has("boolValue")) {
-                value = v.get("boolValue").asBoolean();
-            } else if (v.has("doubleValue")) {
-                value = v.get("doubleValue").asDouble();
-            } else {
-                value = v.toString();
+            out.put(kv.path("key").asText(), value(kv.path("value")));
+        }
+        return out;
+    }
+
+    /** An OTLP/JSON AnyValue: String, Long, Boolean, Double, or a List of those for an array. */
+    private static Object value(JsonNode v) {
+        if (v.has("stringValue")) {
+            return v.get("stringValue").asText();
+        } else if (v.has("intValue")) {
+            return Long.parseLong(v.get("intValue").asText());
+        } else if (v.has("boolValue")) {
+            return v.get("boolValue").asBoolean();
+        } else if (v.has("doubleValue")) {
+            return v.get("doubleValue").asDouble();
+        } else if (v.has("arrayValue")) {
+            List<Object> values = new ArrayList<>();
+            for (JsonNode e : v.path("arrayValue").path("values")) {
+                values.add(value(e));
             }
-            out.put(kv.path("key").asText(), value);
+            return values;
+        }
+        return v.toString();
+    }
+
+    private static List<ReceivedEvent> events(JsonNode list) {
+        List<ReceivedEvent> out = new ArrayList<>();
+        for (JsonNode e : list) {
+            out.add(new ReceivedEvent(e.path("name").asText(), Long.parseLong(e.path("timeUnixNano").asText("0")),
+                    attributes(e.path("attributes"))));
+        }
+        return out;
+    }
+
+    private static List<ReceivedLink> links(JsonNode list) {
+        List<ReceivedLink> out = new ArrayList<>();
+        for (JsonNode l : list) {
+            out.add(new ReceivedLink(l.path("traceId").asText(), l.path("spanId").asText(),
+                    l.path("traceState").asText(""), attributes(l.path("attributes"))));
         }
         return out;
     }
@@ -151,10 +178,19 @@ public final class Collector implements AutoCloseable {
         process.close();
     }
 
+    /** A span event as the collector wrote it. */
+    public record ReceivedEvent(String name, long timeNanos, Map<String, Object> attributes) {
+    }
+
+    /** A span link as the collector wrote it. */
+    public record ReceivedLink(String traceId, String spanId, String traceState, Map<String, Object> attributes) {
+    }
+
     /** A span as the collector wrote it. */
     public record ReceivedSpan(String traceId, String spanId, String parentSpanId, String name, int kind,
             long startNanos, long endNanos, Map<String, Object> attributes, int statusCode, String statusMessage,
-            Map<String, Object> resource, String scope, int flags, String traceState) {
+            Map<String, Object> resource, String scope, int flags, String traceState, List<ReceivedEvent> events,
+            List<ReceivedLink> links, int droppedAttributes) {
 
         /** OTLP's "the parent is in another process" flag bit. */
         public boolean parentRemote() {
