@@ -3,14 +3,19 @@ package io.tracebee.export;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.tracebee.span.Attributes;
 import io.tracebee.span.Span;
+import io.tracebee.span.SpanEvent;
+import io.tracebee.span.SpanLink;
 import io.tracebee.span.StatusCode;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 
@@ -57,6 +62,25 @@ public final class OtlpEncoder {
         if (span.attributes() != null) {
             addAttributes(span.attributes(), out::addAttributes);
         }
+        out.setDroppedAttributesCount(span.droppedAttributes());
+        for (SpanEvent event : span.events()) {
+            io.opentelemetry.proto.trace.v1.Span.Event.Builder e = out.addEventsBuilder()
+                    .setTimeUnixNano(event.epochNanos())
+                    .setName(event.name())
+                    .setDroppedAttributesCount(event.droppedAttributes());
+            addAttributes(event.attributes(), e::addAttributes);
+        }
+        out.setDroppedEventsCount(span.droppedEvents());
+        for (SpanLink link : span.links()) {
+            io.opentelemetry.proto.trace.v1.Span.Link.Builder l = out.addLinksBuilder()
+                    .setTraceId(ByteString.copyFrom(link.traceId()))
+                    .setSpanId(ByteString.copyFrom(link.spanId()))
+                    .setTraceState(link.traceState())
+                    .setDroppedAttributesCount(link.droppedAttributes())
+                    .setFlags(link.flags());
+            addAttributes(link.attributes(), l::addAttributes);
+        }
+        out.setDroppedLinksCount(span.droppedLinks());
         StatusCode code = span.statusCode() == null ? StatusCode.UNSET : span.statusCode();
         String message = span.statusMessage() == null ? "" : span.statusMessage();
         if (code != StatusCode.UNSET || !message.isEmpty()) {
@@ -81,6 +105,16 @@ public final class OtlpEncoder {
             v.setDoubleValue(((Number) value).doubleValue());
         } else if (value instanceof Boolean b) {
             v.setBoolValue(b);
+        } else if (value instanceof List<?> list) {
+            ArrayValue.Builder array = v.getArrayValueBuilder();
+            for (Object element : list) {
+                array.addValues(anyValue(element));
+            }
+        } else if (value instanceof ByteBuffer bytes) {
+            v.setBytesValue(ByteString.copyFrom(bytes.duplicate()));
+        } else if (value instanceof Attributes map) {
+            KeyValueList.Builder kvlist = v.getKvlistValueBuilder();
+            addAttributes(map, kvlist::addValues);
         } else {
             v.setStringValue(String.valueOf(value));
         }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import io.tracebee.span.Attributes;
 import io.tracebee.span.Hex;
 import io.tracebee.span.Span;
+import io.tracebee.span.SpanEvent;
+import io.tracebee.span.SpanLink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,15 +19,17 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes spans as OTLP JSON byte-for-byte the way the OpenTelemetry Collector's pdata marshaler (and
  * so its file exporter) does: lowerCamelCase keys, hex ids, enums as integers, 64-bit integers as
- * strings, zero values omitted except the always-present {@code resource}, {@code scope} and
- * {@code status} objects.
+ * strings, bytes as base64, zero values omitted except the always-present {@code resource}, {@code scope}
+ * and {@code status} objects.
  *
  * <p>protobuf's JsonFormat is not used because it writes ids as base64.
  */
@@ -116,6 +120,11 @@ public final class OtlpJsonEncoder {
         if (span.attributes() != null) {
             writeAttributes(g, span.attributes());
         }
+        writeCount(g, "droppedAttributesCount", span.droppedAttributes());
+        writeArray(g, "events", span.events(), OtlpJsonEncoder::writeEvent);
+        writeCount(g, "droppedEventsCount", span.droppedEvents());
+        writeArray(g, "links", span.links(), OtlpJsonEncoder::writeLink);
+        writeCount(g, "droppedLinksCount", span.droppedLinks());
         g.writeObjectFieldStart("status");
         if (span.statusMessage() != null && !span.statusMessage().isEmpty()) {
             g.writeStringField("message", span.statusMessage());
@@ -125,6 +134,56 @@ public final class OtlpJsonEncoder {
         }
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    private interface ElementWriter<T> {
+        void write(JsonGenerator g, T element) throws IOException;
+    }
+
+    /** A repeated message field, left out when empty. */
+    private static <T> void writeArray(JsonGenerator g, String field, List<T> elements, ElementWriter<T> writer)
+            throws IOException {
+        if (elements.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart(field);
+        for (T element : elements) {
+            writer.write(g, element);
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeEvent(JsonGenerator g, SpanEvent event) throws IOException {
+        g.writeStartObject();
+        if (event.epochNanos() != 0) {
+            g.writeStringField("timeUnixNano", Long.toUnsignedString(event.epochNanos()));
+        }
+        if (!event.name().isEmpty()) {
+            g.writeStringField("name", event.name());
+        }
+        writeAttributes(g, event.attributes());
+        writeCount(g, "droppedAttributesCount", event.droppedAttributes());
+        g.writeEndObject();
+    }
+
+    private static void writeLink(JsonGenerator g, SpanLink link) throws IOException {
+        g.writeStartObject();
+        writeId(g, "traceId", link.traceId());
+        writeId(g, "spanId", link.spanId());
+        if (!link.traceState().isEmpty()) {
+            g.writeStringField("traceState", link.traceState());
+        }
+        writeAttributes(g, link.attributes());
+        writeCount(g, "droppedAttributesCount", link.droppedAttributes());
+        writeCount(g, "flags", link.flags());
+        g.writeEndObject();
+    }
+
+    /** An OTLP uint32 field, left out when zero. */
+    private static void writeCount(JsonGenerator g, String field, int unsigned) throws IOException {
+        if (unsigned != 0) {
+            g.writeNumberField(field, Integer.toUnsignedLong(unsigned));
+        }
     }
 
     private static void writeId(JsonGenerator g, String field, byte[] id) throws IOException {
@@ -140,10 +199,14 @@ public final class OtlpJsonEncoder {
     }
 
     private static void writeAttributes(JsonGenerator g, Attributes attributes) throws IOException {
+        writeKeyValues(g, "attributes", attributes);
+    }
+
+    private static void writeKeyValues(JsonGenerator g, String field, Attributes attributes) throws IOException {
         if (attributes.size() == 0) {
             return;
         }
-        g.writeArrayFieldStart("attributes");
+        g.writeArrayFieldStart(field);
         for (Map.Entry<String, Object> e : attributes.asMap().entrySet()) {
             g.writeStartObject();
             if (!e.getKey().isEmpty()) {
@@ -174,6 +237,26 @@ public final class OtlpJsonEncoder {
             }
         } else if (value instanceof Boolean b) {
             g.writeBooleanField("boolValue", b);
+        } else if (value instanceof List<?> list) {
+            g.writeObjectFieldStart("arrayValue");
+            if (!list.isEmpty()) {
+                g.writeArrayFieldStart("values");
+                for (Object element : list) {
+                    g.writeStartObject();
+                    writeValue(g, element);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } else if (value instanceof ByteBuffer bytes) {
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.duplicate().get(copy);
+            g.writeStringField("bytesValue", Base64.getEncoder().encodeToString(copy));
+        } else if (value instanceof Attributes map) {
+            g.writeObjectFieldStart("kvlistValue");
+            writeKeyValues(g, "values", map);
+            g.writeEndObject();
         } else {
             g.writeStringField("stringValue", String.valueOf(value));
         }

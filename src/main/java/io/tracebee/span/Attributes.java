@@ -1,12 +1,17 @@
 package io.tracebee.span;
 
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Ordered, immutable span or resource attributes. Values are String, Long, Double or Boolean
- * (the OTLP scalar types); the builder rejects anything else so exporters never meet a surprise.
+ * Ordered, immutable span or resource attributes, holding every OTLP {@code AnyValue} type: String,
+ * Long, Double, Boolean; an unmodifiable List of one of those four (an array, as the OpenTelemetry APIs
+ * make them: all elements of one type); a read-only ByteBuffer (bytes, compared by content; read it
+ * through {@code duplicate()}); nested Attributes (a key-value list). The builder accepts nothing else,
+ * so exporters never meet a surprise.
  */
 public final class Attributes {
     private static final Attributes EMPTY = new Attributes(Map.of());
@@ -78,6 +83,45 @@ public final class Attributes {
 
         public Builder put(String key, boolean value) {
             values.put(key, value);
+            return this;
+        }
+
+        public Builder putStringArray(String key, List<String> value) {
+            return putList(key, value);
+        }
+
+        public Builder putBooleanArray(String key, List<Boolean> value) {
+            return putList(key, value);
+        }
+
+        public Builder putLongArray(String key, List<Long> value) {
+            return putList(key, value);
+        }
+
+        public Builder putDoubleArray(String key, List<Double> value) {
+            return putList(key, value);
+        }
+
+        private Builder putList(String key, List<?> value) {
+            if (value != null) {
+                values.put(key, List.copyOf(value));
+            }
+            return this;
+        }
+
+        /** Bytes, copied (OTLP's {@code bytes_value}). */
+        public Builder putBytes(String key, byte[] value) {
+            if (value != null) {
+                values.put(key, ByteBuffer.wrap(value.clone()).asReadOnlyBuffer());
+            }
+            return this;
+        }
+
+        /** A nested key-value list (OTLP's {@code kvlist_value}). */
+        public Builder put(String key, Attributes value) {
+            if (value != null) {
+                values.put(key, value);
+            }
             return this;
         }
 

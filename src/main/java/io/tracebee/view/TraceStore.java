@@ -3,13 +3,18 @@ package io.tracebee.view;
 import io.smallrye.mutiny.Uni;
 import io.tracebee.export.ExportResult;
 import io.tracebee.export.SpanExporter;
+import io.tracebee.span.Attributes;
 import io.tracebee.span.Span;
+import io.tracebee.span.SpanEvent;
+import io.tracebee.span.SpanLink;
 import io.tracebee.span.SpanTree;
 import io.tracebee.span.StatusCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
@@ -244,8 +249,54 @@ public class TraceStore implements SpanExporter {
                 depth,
                 s.statusCode() == null ? StatusCode.UNSET.name() : s.statusCode().name(),
                 s.statusMessage() == null ? "" : s.statusMessage(),
-                s.attributes() == null ? Map.of() : s.attributes().asMap(),
-                s.resource() == null ? Map.of() : s.resource().attributes().asMap());
+                json(s.attributes()),
+                s.resource() == null ? Map.of() : json(s.resource().attributes()),
+                events(s, traceStart),
+                links(s));
+    }
+
+    private static List<SpanView.Event> events(Span s, long traceStart) {
+        if (s.events().isEmpty()) {
+            return List.of();
+        }
+        List<SpanView.Event> out = new ArrayList<>(s.events().size());
+        for (SpanEvent e : s.events()) {
+            out.add(new SpanView.Event(e.name(), Long.toUnsignedString(e.epochNanos()),
+                    (e.epochNanos() - traceStart) / 1e6, json(e.attributes())));
+        }
+        return out;
+    }
+
+    private static List<SpanView.Link> links(Span s) {
+        if (s.links().isEmpty()) {
+            return List.of();
+        }
+        List<SpanView.Link> out = new ArrayList<>(s.links().size());
+        for (SpanLink l : s.links()) {
+            out.add(new SpanView.Link(l.traceIdHex(), l.spanIdHex(), l.traceState(), json(l.attributes())));
+        }
+        return out;
+    }
+
+    /** Attribute values JSON can show: bytes as base64, key-value lists as objects; the rest as they are. */
+    static Map<String, Object> json(Attributes attributes) {
+        if (attributes == null) {
+            return Map.of();
+        }
+        Map<String, Object> values = attributes.asMap();
+        if (values.values().stream().noneMatch(v -> v instanceof ByteBuffer || v instanceof Attributes)) {
+            return values;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, v instanceof ByteBuffer b ? base64(b)
+                : v instanceof Attributes nested ? json(nested) : v));
+        return out;
+    }
+
+    private static String base64(ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        return Base64.getEncoder().encodeToString(copy);
     }
 
     private static String service(Span s) {

@@ -74,6 +74,69 @@ class OtlpEncoderTest {
     }
 
     @Test
+    void encodesEventsLinksArraysBytesAndDroppedCounts() throws Exception {
+        ExportTraceServiceRequest encoded = OtlpEncoder.encode(List.of(TestSpans.manual()));
+        io.opentelemetry.proto.trace.v1.Span s = ExportTraceServiceRequest.parseFrom(encoded.toByteArray())
+                .getResourceSpans(0).getScopeSpans(0).getSpans(0);
+
+        assertThat(s.getAttributesList()).extracting(KeyValue::getKey)
+                .containsExactly("tags", "oks", "ids", "ratios", "none", "raw", "nothing", "nested");
+        assertThat(s.getAttributes(0).getValue().getArrayValue().getValuesList()).extracting(AnyValue::getStringValue)
+                .containsExactly("a", "b");
+        assertThat(s.getAttributes(1).getValue().getArrayValue().getValuesList()).extracting(AnyValue::getBoolValue)
+                .containsExactly(true, false);
+        assertThat(s.getAttributes(2).getValue().getArrayValue().getValuesList()).extracting(AnyValue::getIntValue)
+                .containsExactly(1L, -2L, Long.MAX_VALUE);
+        assertThat(s.getAttributes(3).getValue().getArrayValue().getValuesList()).extracting(AnyValue::getDoubleValue)
+                .containsExactly(0.5, 3.0, 1.5e-7);
+        assertThat(s.getAttributes(4).getValue().getValueCase()).as("an empty array is still an array")
+                .isEqualTo(AnyValue.ValueCase.ARRAY_VALUE);
+        assertThat(s.getAttributes(4).getValue().getArrayValue().getValuesCount()).isZero();
+        assertThat(s.getAttributes(5).getValue().getBytesValue().toByteArray()).containsExactly(0, 1, 2, 0xfe, 0xff);
+        assertThat(s.getAttributes(6).getValue().getValueCase()).isEqualTo(AnyValue.ValueCase.BYTES_VALUE);
+        assertThat(s.getAttributes(6).getValue().getBytesValue().isEmpty()).isTrue();
+        assertThat(attributes(s.getAttributes(7).getValue().getKvlistValue().getValuesList()))
+                .containsExactly(Map.entry("k", "v"), Map.entry("n", 7L));
+        assertThat(s.getDroppedAttributesCount()).isEqualTo(3);
+
+        assertThat(s.getEventsList()).extracting(io.opentelemetry.proto.trace.v1.Span.Event::getName)
+                .containsExactly("exception", "bare");
+        io.opentelemetry.proto.trace.v1.Span.Event exception = s.getEvents(0);
+        assertThat(exception.getTimeUnixNano()).isEqualTo(1700000000010000000L);
+        assertThat(attributes(exception.getAttributesList())).containsExactly(
+                Map.entry("exception.type", "*errors.errorString"), Map.entry("exception.message", "boom"),
+                Map.entry("retry", 2L));
+        assertThat(exception.getDroppedAttributesCount()).isEqualTo(1);
+        assertThat(s.getEvents(1).getTimeUnixNano()).isEqualTo(1700000000020000000L);
+        assertThat(s.getEvents(1).getAttributesCount()).isZero();
+        assertThat(s.getDroppedEventsCount()).isEqualTo(4);
+
+        assertThat(s.getLinksCount()).isEqualTo(2);
+        io.opentelemetry.proto.trace.v1.Span.Link link = s.getLinks(0);
+        assertThat(Hex.encode(link.getTraceId().toByteArray())).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+        assertThat(Hex.encode(link.getSpanId().toByteArray())).isEqualTo("b7ad6b7169203331");
+        assertThat(link.getTraceState()).isEqualTo("vendor=abc");
+        assertThat(attributes(link.getAttributesList()))
+                .containsExactly(Map.entry("link.kind", "follows"), Map.entry("weight", 0.25));
+        assertThat(link.getDroppedAttributesCount()).isEqualTo(2);
+        assertThat(link.getFlags()).isEqualTo(1 | Span.FLAG_HAS_IS_REMOTE | Span.FLAG_IS_REMOTE);
+        io.opentelemetry.proto.trace.v1.Span.Link bare = s.getLinks(1);
+        assertThat(Hex.encode(bare.getSpanId().toByteArray())).isEqualTo("1111111111111111");
+        assertThat(bare.getTraceState()).isEmpty();
+        assertThat(bare.getFlags()).isZero();
+        assertThat(s.getDroppedLinksCount()).isEqualTo(5);
+    }
+
+    @Test
+    void spansWithoutEventsOrLinksEncodeNone() {
+        io.opentelemetry.proto.trace.v1.Span s = OtlpEncoder.encodeSpan(
+                TestSpans.span(TestSpans.TRACE_ID, "0000000000000001", null, "a", 1, 2));
+        assertThat(s.getEventsCount()).isZero();
+        assertThat(s.getLinksCount()).isZero();
+        assertThat(s.getDroppedAttributesCount() + s.getDroppedEventsCount() + s.getDroppedLinksCount()).isZero();
+    }
+
+    @Test
     void groupsEqualResourcesThatAreDistinctInstances() {
         Span a = TestSpans.span(TestSpans.TRACE_ID, "0000000000000001", null, "a", 1, 2);
         Span b = TestSpans.withResource(TestSpans.span(TestSpans.TRACE_ID, "0000000000000002", null, "b", 1, 2),

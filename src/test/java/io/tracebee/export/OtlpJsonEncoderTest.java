@@ -81,6 +81,62 @@ class OtlpJsonEncoderTest {
         assertThat(OtlpJsonEncoder.encode(goldenSpans())).isEqualTo(PDATA_GOLDEN);
     }
 
+    /**
+     * The Collector's marshaler (pdata v1.67.0, as above) for {@link TestSpans#manual()}: arrays (an empty
+     * one too), bytes as base64, a key-value list, events, links and the dropped counts.
+     */
+    static final String PDATA_MANUAL_GOLDEN =
+            "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValu"
+            + "e\":\"bookshop\"}},{\"key\":\"process.pid\",\"value\":{\"intValue\":\"4242\"}}]},\"scopeSpans\":[{\""
+            + "scope\":{\"name\":\"net/http\"},\"spans\":[{\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"spanI"
+            + "d\":\"00f067aa0ba902b7\",\"parentSpanId\":\"53995c3f42cd8ad8\",\"flags\":257,\"name\":\"manual\",\"k"
+            + "ind\":1,\"startTimeUnixNano\":\"1700000000000000000\",\"endTimeUnixNano\":\"1700000000050000000\",\""
+            + "attributes\":[{\"key\":\"tags\",\"value\":{\"arrayValue\":{\"values\":[{\"stringValue\":\"a\"},{\"st"
+            + "ringValue\":\"b\"}]}}},{\"key\":\"oks\",\"value\":{\"arrayValue\":{\"values\":[{\"boolValue\":true},"
+            + "{\"boolValue\":false}]}}},{\"key\":\"ids\",\"value\":{\"arrayValue\":{\"values\":[{\"intValue\":\"1\""
+            + "},{\"intValue\":\"-2\"},{\"intValue\":\"9223372036854775807\"}]}}},{\"key\":\"ratios\",\"value\":{\""
+            + "arrayValue\":{\"values\":[{\"doubleValue\":0.5},{\"doubleValue\":3},{\"doubleValue\":1.5e-07}]}}},{\""
+            + "key\":\"none\",\"value\":{\"arrayValue\":{}}},{\"key\":\"raw\",\"value\":{\"bytesValue\":\"AAEC/v8=\""
+            + "}},{\"key\":\"nothing\",\"value\":{\"bytesValue\":\"\"}},{\"key\":\"nested\",\"value\":{\"kvlistValu"
+            + "e\":{\"values\":[{\"key\":\"k\",\"value\":{\"stringValue\":\"v\"}},{\"key\":\"n\",\"value\":{\"intVa"
+            + "lue\":\"7\"}}]}}}],\"droppedAttributesCount\":3,\"events\":[{\"timeUnixNano\":\"1700000000010000000\""
+            + ",\"name\":\"exception\",\"attributes\":[{\"key\":\"exception.type\",\"value\":{\"stringValue\":\"*er"
+            + "rors.errorString\"}},{\"key\":\"exception.message\",\"value\":{\"stringValue\":\"boom\"}},{\"key\":\""
+            + "retry\",\"value\":{\"intValue\":\"2\"}}],\"droppedAttributesCount\":1},{\"timeUnixNano\":\"170000000"
+            + "0020000000\",\"name\":\"bare\"}],\"droppedEventsCount\":4,\"links\":[{\"traceId\":\"0af7651916cd43dd"
+            + "8448eb211c80319c\",\"spanId\":\"b7ad6b7169203331\",\"traceState\":\"vendor=abc\",\"attributes\":[{\""
+            + "key\":\"link.kind\",\"value\":{\"stringValue\":\"follows\"}},{\"key\":\"weight\",\"value\":{\"double"
+            + "Value\":0.25}}],\"droppedAttributesCount\":2,\"flags\":769},{\"traceId\":\"4bf92f3577b34da6a3ce929d0"
+            + "e0e4736\",\"spanId\":\"1111111111111111\"}],\"droppedLinksCount\":5,\"status\":{}}]}]}]}";
+
+    @Test
+    void writesEventsLinksAndEveryValueTypeLikeTheCollector() {
+        assertThat(OtlpJsonEncoder.encode(List.of(TestSpans.manual()))).isEqualTo(PDATA_MANUAL_GOLDEN);
+    }
+
+    @Test
+    void eventsAndLinksParseBackWithTheirValues() throws Exception {
+        JsonNode span = new ObjectMapper().readTree(OtlpJsonEncoder.encode(List.of(TestSpans.manual())))
+                .at("/resourceSpans/0/scopeSpans/0/spans/0");
+        assertThat(span.at("/attributes/2/value/arrayValue/values/2/intValue").asText())
+                .isEqualTo(Long.toString(Long.MAX_VALUE));
+        assertThat(java.util.Base64.getDecoder().decode(span.at("/attributes/5/value/bytesValue").asText()))
+                .containsExactly(0, 1, 2, 0xfe, 0xff);
+        assertThat(span.at("/attributes/7/value/kvlistValue/values/1/value/intValue").asText()).isEqualTo("7");
+        assertThat(span.get("droppedAttributesCount").asInt()).isEqualTo(3);
+        assertThat(span.at("/events/0/timeUnixNano").asText()).isEqualTo("1700000000010000000");
+        assertThat(span.at("/events/0/attributes/0/value/stringValue").asText()).isEqualTo("*errors.errorString");
+        assertThat(span.at("/events/0/droppedAttributesCount").asInt()).isEqualTo(1);
+        assertThat(span.get("droppedEventsCount").asInt()).isEqualTo(4);
+        assertThat(span.at("/links/0/traceId").asText()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+        assertThat(span.at("/links/0/spanId").asText()).isEqualTo("b7ad6b7169203331");
+        assertThat(span.at("/links/0/traceState").asText()).isEqualTo("vendor=abc");
+        assertThat(span.at("/links/0/attributes/1/value/doubleValue").asDouble()).isEqualTo(0.25);
+        assertThat(span.at("/links/0/flags").asInt()).isEqualTo(0x301);
+        assertThat(span.at("/links/1").has("flags")).as("zero values are left out").isFalse();
+        assertThat(span.get("droppedLinksCount").asInt()).isEqualTo(5);
+    }
+
     @Test
     void isValidJsonWithHexIdsAndStringIntegers() throws Exception {
         JsonNode root = new ObjectMapper().readTree(OtlpJsonEncoder.encode(goldenSpans()));

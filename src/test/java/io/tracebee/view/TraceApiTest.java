@@ -54,6 +54,29 @@ class TraceApiTest {
     }
 
     @Test
+    void showsEventsAndLinks() {
+        store.clear();
+        store.add(List.of(TestSpans.manual(),
+                TestSpans.span(TestSpans.TRACE_ID, "53995c3f42cd8ad8", null, "root", 1699999999000000000L,
+                        1700000001000000000L)));
+        String manual = "spans.find { it.spanId == '00f067aa0ba902b7' }";
+        given().when().get("/api/traces/" + TestSpans.TRACE_ID).then()
+                .statusCode(200)
+                .body(manual + ".events.name", equalTo(List.of("exception", "bare")))
+                .body(manual + ".events[0].timeUnixNano", equalTo("1700000000010000000"))
+                .body(manual + ".events[0].attributes.'exception.message'", equalTo("boom"))
+                .body(manual + ".links[0].traceId", equalTo("0af7651916cd43dd8448eb211c80319c"))
+                .body(manual + ".links[0].spanId", equalTo("b7ad6b7169203331"))
+                .body(manual + ".links[0].traceState", equalTo("vendor=abc"))
+                .body(manual + ".attributes.raw", equalTo("AAEC/v8="))
+                .body(manual + ".attributes.nested.k", equalTo("v"))
+                .body(manual + ".attributes.tags", equalTo(List.of("a", "b")))
+                .body("spans[0].name", equalTo("root"))
+                .body("spans[0].events", hasSize(0))
+                .body("spans[0].links", hasSize(0));
+    }
+
+    @Test
     void servesThePage() {
         given().when().get("/").then()
                 .statusCode(200)

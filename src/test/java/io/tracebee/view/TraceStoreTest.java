@@ -11,6 +11,7 @@ import io.tracebee.span.StatusCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,38 @@ class TraceStoreTest {
         assertThat(grandchild.resource()).containsEntry("service.name", "bookshop");
         assertThat(detail.spans().get(0).parentSpanId()).isEmpty();
         assertThat(store.trace(T2)).isEmpty();
+    }
+
+    @Test
+    void showsEventsAndLinksWithJsonReadyValues() {
+        TraceStore store = new TraceStore(10, 100);
+        store.add(List.of(TestSpans.manual()));
+
+        SpanView span = store.trace(TestSpans.TRACE_ID).orElseThrow().spans().get(0);
+        assertThat(span.attributes()).containsEntry("tags", List.of("a", "b"))
+                .containsEntry("raw", "AAEC/v8=")
+                .containsEntry("nothing", "")
+                .containsEntry("nested", Map.of("k", "v", "n", 7L));
+        assertThat(span.events()).extracting(SpanView.Event::name).containsExactly("exception", "bare");
+        SpanView.Event exception = span.events().get(0);
+        assertThat(exception.timeUnixNano()).isEqualTo("1700000000010000000");
+        assertThat(exception.offsetMs()).isEqualTo(10.0);
+        assertThat(exception.attributes()).containsEntry("exception.message", "boom").containsEntry("retry", 2L);
+        assertThat(span.links()).extracting(SpanView.Link::traceId)
+                .containsExactly("0af7651916cd43dd8448eb211c80319c", TestSpans.TRACE_ID);
+        SpanView.Link link = span.links().get(0);
+        assertThat(link.spanId()).isEqualTo("b7ad6b7169203331");
+        assertThat(link.traceState()).isEqualTo("vendor=abc");
+        assertThat(link.attributes()).containsEntry("link.kind", "follows").containsEntry("weight", 0.25);
+    }
+
+    @Test
+    void probeSpansHaveNoEventsOrLinks() {
+        TraceStore store = new TraceStore(10, 100);
+        store.add(List.of(span(T1, "0000000000000001", null, "root", 1000, 1010)));
+        SpanView root = store.trace(T1).orElseThrow().spans().get(0);
+        assertThat(root.events()).isEmpty();
+        assertThat(root.links()).isEmpty();
     }
 
     @Test
