@@ -11,6 +11,9 @@ import io.tracebee.correlate.CorrelatedEvent;
 import io.tracebee.decode.EventHeader;
 import io.tracebee.decode.ManualSpanEvent;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 
 /**
  * Spans the application made by hand, from the OTLP/JSON its SDK serialised (the OpenTelemetry Go Auto SDK's
@@ -99,12 +102,24 @@ final class ManualSpans {
         if (end == 0) {
             end = clock.toEpochNanos(h.endNs());
         }
-        Attributes.Builder a = Attributes.builder();
-        for (JsonNode kv : span.path("attributes")) {
-            putValue(a, kv.path("key").asText(""), kv.path("value"));
-        }
+        Attributes.Builder a = attributes(span.path("attributes"));
         if (e.truncated()) {
             a.put(TRUNCATED, true);
+        }
+        List<SpanEvent> events = new ArrayList<>();
+        for (JsonNode ev : span.path("events")) {
+            events.add(new SpanEvent(ev.path("name").asText(""), ev.path("timeUnixNano").asLong(0),
+                    attributes(ev.path("attributes")).build(), ev.path("droppedAttributesCount").asInt(0)));
+        }
+        List<SpanLink> links = new ArrayList<>();
+        for (JsonNode l : span.path("links")) {
+            byte[] traceId = id(l.path("traceId").asText(""), 16);
+            byte[] spanId = id(l.path("spanId").asText(""), 8);
+            if (traceId != null && spanId != null) {
+                links.add(new SpanLink(traceId, spanId, l.path("traceState").asText(""),
+                        attributes(l.path("attributes")).build(), l.path("droppedAttributesCount").asInt(0),
+                        l.path("flags").asInt(0)));
+            }
         }
         JsonNode status = span.path("status");
         StatusCode code = switch (status.path("code").asInt(0)) {
@@ -116,7 +131,8 @@ final class ManualSpans {
         return new Span(ce.traceId(), h.spanId(), ce.parentSpanId(), ce.traceFlags(),
                 span.path("name").asText(""), kind(span.path("kind").asInt(0)), start, end, a.build(), code,
                 code == StatusCode.ERROR ? status.path("message").asText("") : "", ce.resource(), scope, "",
-                h.parentRemote());
+                h.parentRemote(), events, links, span.path("droppedAttributesCount").asInt(0),
+                span.path("droppedEventsCount").asInt(0), span.path("droppedLinksCount").asInt(0));
     }
 
     private static SpanKind kind(int otlp) {
@@ -128,7 +144,28 @@ final class ManualSpans {
         return SpanKind.INTERNAL;
     }
 
-    /** One OTLP/JSON AnyValue: scalars as they are (intValue is a decimal string in OTLP/JSON). */
+    /** A link's hex id of n bytes, or null when it is not one. */
+    private static byte[] id(String hex, int n) {
+        try {
+            byte[] id = Hex.decode(hex);
+            return id.length == n ? id : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Attributes.Builder attributes(JsonNode list) {
+        Attributes.Builder a = Attributes.builder();
+        for (JsonNode kv : list) {
+            putValue(a, kv.path("key").asText(""), kv.path("value"));
+        }
+        return a;
+    }
+
+    /**
+     * One OTLP/JSON AnyValue (intValue is a decimal string there, bytesValue base64). Arrays are homogeneous,
+     * as the OpenTelemetry Go API makes them; an array of mixed or nested values is kept as strings.
+     */
     private static void putValue(Attributes.Builder a, String key, JsonNode v) {
         if (key.isEmpty()) {
             return;
@@ -141,6 +178,44 @@ final class ManualSpans {
             a.put(key, v.get("doubleValue").asDouble());
         } else if (v.has("boolValue")) {
             a.put(key, v.get("boolValue").asBoolean());
+        } else if (v.has("bytesValue")) {
+            a.putBytes(key, Base64.getDecoder().decode(v.get("bytesValue").asText("")));
+        } else if (v.has("kvlistValue")) {
+            a.put(key, attributes(v.get("kvlistValue").path("values")).build());
+        } else if (v.has("arrayValue")) {
+            putArray(a, key, v.get("arrayValue").path("values"));
+        }
+    }
+
+    private static void putArray(Attributes.Builder a, String key, JsonNode values) {
+        List<String> strings = new ArrayList<>();
+        List<Long> longs = new ArrayList<>();
+        List<Double> doubles = new ArrayList<>();
+        List<Boolean> bools = new ArrayList<>();
+        for (JsonNode v : values) {
+            if (v.has("intValue")) {
+                longs.add(v.get("intValue").asLong());
+            } else if (v.has("doubleValue")) {
+                doubles.add(v.get("doubleValue").asDouble());
+            } else if (v.has("boolValue")) {
+                bools.add(v.get("boolValue").asBoolean());
+            } else {
+                strings.add(v.has("stringValue") ? v.get("stringValue").asText() : v.toString());
+            }
+        }
+        int n = values.size();
+        if (longs.size() == n && n > 0) {
+            a.putLongArray(key, longs);
+        } else if (doubles.size() == n && n > 0) {
+            a.putDoubleArray(key, doubles);
+        } else if (bools.size() == n && n > 0) {
+            a.putBooleanArray(key, bools);
+        } else if (strings.size() == n) {
+            a.putStringArray(key, strings);
+        } else {
+            List<String> mixed = new ArrayList<>();
+            values.forEach(v -> mixed.add(v.toString()));
+            a.putStringArray(key, mixed);
         }
     }
 }

@@ -18,11 +18,13 @@ import io.tracebee.span.Attributes;
 import io.tracebee.span.Resource;
 import io.tracebee.span.Span;
 import io.tracebee.span.SpanAssembler;
+import io.tracebee.span.SpanEvent;
 import io.tracebee.span.SpanKind;
 import io.tracebee.span.StatusCode;
 import io.tracebee.span.WallClock;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,11 +93,20 @@ class AutoSdkProbeTest {
             assertThat(p.statusCode()).isEqualTo(StatusCode.OK);
             assertThat(p.spanId()).isEqualTo(parent.header().spanId());
             assertThat(p.attributes().asMap()).containsEntry("string", "value").containsEntry("bool", true)
-                    .containsEntry("int", 42L).containsEntry("float", 2.5);
+                    .containsEntry("int", 42L).containsEntry("float", 2.5)
+                    .containsEntry("strings", List.of("a", "b")).containsEntry("bools", List.of(true, false))
+                    .containsEntry("ints", List.of(1L, 2L, 3L)).containsEntry("floats", List.of(0.5, 1.5));
             Span c = assembler.assemble(new CorrelatedEvent(child, child.header().traceId(), child.header().parentSpanId(), 1, resource));
             assertThat(c.kind()).isEqualTo(SpanKind.CLIENT);
             assertThat(c.statusCode()).isEqualTo(StatusCode.ERROR);
             assertThat(c.statusMessage()).isEqualTo("manual failure");
+            assertThat(c.events()).extracting(SpanEvent::name).containsExactly("checkpoint", "exception");
+            assertThat(c.events().get(0).attributes().asMap()).containsEntry("step", 1L);
+            assertThat(c.links()).singleElement().satisfies(l -> {
+                assertThat(l.traceIdHex()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+                assertThat(l.spanIdHex()).isEqualTo("b7ad6b7169203331");
+                assertThat(l.attributes().asMap()).containsEntry("link.kind", "fixed");
+            });
             Span t = assembler.assemble(new CorrelatedEvent(timed, timed.header().traceId(), timed.header().parentSpanId(), 1, resource));
             long start = Instant.parse("2026-01-02T03:04:05Z").getEpochSecond() * 1_000_000_000L;
             assertThat(t.startEpochNanos()).isEqualTo(start);
