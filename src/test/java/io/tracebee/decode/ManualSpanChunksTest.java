@@ -1,0 +1,65 @@
+package io.tracebee.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The decoder joins a manual span's chunks; a span missing one is dropped and counted, never delivered with a hole. */
+class ManualSpanChunksTest {
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    @Test
+    void chunksOfOneSpanAreJoinedAcrossOtherSpansRecords() {
+        EventDecoder decoder = new EventDecoder();
+        byte[] body = new byte[EventLayout.MANUAL_CHUNK * 2 + 10];
+        Arrays.fill(body, (byte) 'x');
+        assertThat(decoder.decodeOne(chunk(1, body, 0, 3, body.length), 0, EventLayout.MANUAL_SIZE)).isNull();
+        byte[] other = "{}".getBytes(StandardCharsets.UTF_8);
+        ManualSpanEvent small = (ManualSpanEvent) decoder.decodeOne(chunk(2, other, 0, 1, 2), 0, EventLayout.MANUAL_SIZE);
+        assertThat(small.body()).isEqualTo(other);
+        assertThat(decoder.decodeOne(chunk(1, body, 1, 3, body.length), 0, EventLayout.MANUAL_SIZE)).isNull();
+        ManualSpanEvent whole = (ManualSpanEvent) decoder.decodeOne(chunk(1, body, 2, 3, body.length), 0, EventLayout.MANUAL_SIZE);
+        assertThat(whole.body()).isEqualTo(body);
+        assertThat(whole.truncated()).isFalse();
+        assertThat(whole.source()).isEqualTo(EventLayout.MANUAL_AUTO_SDK);
+        assertThat(decoder.manualSpansIncomplete()).isZero();
+        assertThat(decoder.decodeErrors()).isZero();
+    }
+
+    @Test
+    void aMissingChunkDropsTheSpanAndALongerBufferIsMarkedCut() {
+        EventDecoder decoder = new EventDecoder();
+        byte[] body = new byte[EventLayout.MANUAL_CHUNK * 3];
+        assertThat(decoder.decodeOne(chunk(1, body, 0, 3, body.length), 0, EventLayout.MANUAL_SIZE)).isNull();
+        assertThat(decoder.decodeOne(chunk(1, body, 2, 3, body.length), 0, EventLayout.MANUAL_SIZE)).isNull();
+        assertThat(decoder.manualSpansIncomplete()).isEqualTo(1);
+
+        byte[] cut = new byte[EventLayout.MANUAL_CHUNK];
+        ManualSpanEvent e = (ManualSpanEvent) decoder.decodeOne(chunk(3, cut, 0, 1, 100_000), 0, EventLayout.MANUAL_SIZE);
+        assertThat(e.truncated()).isTrue();
+    }
+
+    /** Record index of a span (id n) whose whole buffer is body (its length claimed as total). */
+    private static byte[] chunk(int n, byte[] body, int index, int count, int total) {
+        byte[] r = new byte[EventLayout.MANUAL_SIZE];
+        INT.set(r, EventLayout.H_KIND, EventLayout.KIND_MANUAL_SPAN);
+        INT.set(r, EventLayout.H_SIZE, EventLayout.MANUAL_SIZE);
+        INT.set(r, EventLayout.H_PID, 7);
+        r[EventLayout.H_SC + EventLayout.SC_SPAN_ID] = (byte) n;
+        INT.set(r, EventLayout.MANUAL_TOTAL_LEN, total);
+        SHORT.set(r, EventLayout.MANUAL_INDEX, (short) index);
+        SHORT.set(r, EventLayout.MANUAL_COUNT, (short) count);
+        int off = index * EventLayout.MANUAL_CHUNK;
+        int len = Math.max(0, Math.min(EventLayout.MANUAL_CHUNK, body.length - off));
+        INT.set(r, EventLayout.MANUAL_LEN, len);
+        r[EventLayout.MANUAL_SOURCE] = (byte) EventLayout.MANUAL_AUTO_SDK;
+        System.arraycopy(body, off, r, EventLayout.MANUAL_DATA, len);
+        return r;
+    }
+}
