@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.control.Instrumenter.Instrumentation;
 import io.tracebee.control.ProbeState;
 import io.tracebee.correlate.CorrelatedEvent;
@@ -26,8 +25,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,20 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AutoSdkProbeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ProbeHarness harness;
-
-    @BeforeEach
-    void setUp() {
-        BpfTestSupport.assumeBpf();
-        harness = new ProbeHarness();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    final ProbeHarness harness = new ProbeHarness();
 
     @ParameterizedTest
     @ValueSource(strings = {"autosdk-go1.26", "autosdk-go1.23-oldest"})

@@ -13,10 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import io.tracebee.peers.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DbSqlProbeTest {
     private static PostgresServer postgres;
-    private ProbeHarness harness;
+    @RegisterExtension
+    final ProbeHarness harness = new ProbeHarness();
 
     @BeforeAll
     static void startPostgres() {
@@ -38,19 +38,6 @@ class DbSqlProbeTest {
     static void stopPostgres() {
         if (postgres != null) {
             postgres.close();
-        }
-    }
-
-    @BeforeEach
-    void setUp() {
-        BpfTestSupport.assumeBpf();
-        harness = new ProbeHarness();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
         }
     }
 

@@ -10,9 +10,8 @@ import io.tracebee.e2e.GoServer;
 import io.tracebee.peers.RedisServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GoRedisProbeTest {
     private static RedisServer redis;
-    private ProbeHarness harness;
+    @RegisterExtension
+    final ProbeHarness harness = new ProbeHarness();
 
     @BeforeAll
     static void startRedis() {
@@ -36,18 +36,6 @@ class GoRedisProbeTest {
     static void stopRedis() {
         if (redis != null) {
             redis.close();
-        }
-    }
-
-    @BeforeEach
-    void setUp() {
-        harness = new ProbeHarness();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
         }
     }
 

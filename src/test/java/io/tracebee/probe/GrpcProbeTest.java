@@ -2,7 +2,6 @@ package io.tracebee.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.control.Instrumenter.Instrumentation;
 import io.tracebee.control.ProbeState;
 import io.tracebee.decode.EventLayout;
@@ -17,9 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,20 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GrpcProbeTest {
     private static final String ECHO = "/tracebee.test.Echo/";
 
-    private ProbeHarness harness;
-
-    @BeforeEach
-    void setUp() {
-        BpfTestSupport.assumeBpf();
-        harness = new ProbeHarness();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    final ProbeHarness harness = new ProbeHarness();
 
     private Instrumentation attach(GoServer server) {
         BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, harness.maps, new OffsetResolver(OffsetTable.load()));

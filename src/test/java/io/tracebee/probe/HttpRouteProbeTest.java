@@ -2,7 +2,6 @@ package io.tracebee.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.control.Instrumenter.Instrumentation;
 import io.tracebee.control.ProbeState;
 import io.tracebee.decode.HttpServerEvent;
@@ -15,9 +14,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,20 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mux's GetPathTemplate()): that is the oracle for the route the span carries.
  */
 class HttpRouteProbeTest {
-    private ProbeHarness harness;
-
-    @BeforeEach
-    void setUp() {
-        BpfTestSupport.assumeBpf();
-        harness = new ProbeHarness();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    final ProbeHarness harness = new ProbeHarness();
 
     @ParameterizedTest
     @ValueSource(strings = {"routeserver-go1.23-oldest", "routeserver-go1.24-oldest", "routeserver-go1.25-oldest",

@@ -25,10 +25,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,7 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KafkaGoProbeTest {
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     private static KafkaBroker kafka;
-    private ProbeHarness harness;
+    @RegisterExtension
+    final ProbeHarness harness = new ProbeHarness();
 
     @BeforeAll
     static void startBroker() {
@@ -54,18 +54,6 @@ class KafkaGoProbeTest {
     static void stopBroker() {
         if (kafka != null) {
             kafka.close();
-        }
-    }
-
-    @BeforeEach
-    void setUp() {
-        harness = new ProbeHarness();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
         }
     }
 

@@ -2,7 +2,6 @@ package io.tracebee.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.control.Instrumenter.Instrumentation;
 import io.tracebee.control.ProbeState;
 import io.tracebee.decode.EventLayout;
@@ -17,31 +16,23 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Loads and attaches the net/http server probe for real and reads its events off the ring buffer. */
 class NetHttpProbeTest {
-    private ProbeHarness harness;
+    @RegisterExtension
+    final ProbeHarness harness = new ProbeHarness();
     private SharedMaps maps;
     private List<TracedEvent> events;
 
     @BeforeEach
     void setUp() {
-        BpfTestSupport.assumeBpf();
-        harness = new ProbeHarness();
         maps = harness.maps;
         events = harness.events;
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
     }
 
     @ParameterizedTest

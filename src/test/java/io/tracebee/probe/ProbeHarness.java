@@ -1,19 +1,30 @@
 package io.tracebee.probe;
 
+import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.decode.EventDecoder;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.ringbuf.RingBufferSource;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Shared maps plus a reader that decodes every event into a list: what probe tests attach to and wait on. */
-final class ProbeHarness implements AutoCloseable {
-    final SharedMaps maps;
+/**
+ * Shared maps plus a reader that decodes every event into a list: what probe tests attach to and wait on. A JUnit
+ * extension ({@code @RegisterExtension final ProbeHarness harness = new ProbeHarness();}): fresh maps and an
+ * empty event list for every test (BPF required, see {@link BpfTestSupport#assumeBpf()}), closed after it.
+ */
+final class ProbeHarness implements BeforeEachCallback, AfterEachCallback {
+    SharedMaps maps;
     final List<TracedEvent> events = new CopyOnWriteArrayList<>();
-    private final RingBufferSource source;
+    private RingBufferSource source;
 
-    ProbeHarness() {
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        BpfTestSupport.assumeBpf();
+        events.clear();
         maps = SharedMaps.create(1 << 20);
         source = RingBufferSource.open(maps.ringBufferFd(), RingBufferSource.Options.defaults());
         EventDecoder decoder = new EventDecoder();
@@ -22,6 +33,18 @@ final class ProbeHarness implements AutoCloseable {
             b.release();
         });
         source.start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (source != null) {
+            source.close();
+            source = null;
+        }
+        if (maps != null) {
+            maps.close();
+            maps = null;
+        }
     }
 
     /** The first event matching, waiting up to 5 s. */
@@ -35,11 +58,5 @@ final class ProbeHarness implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new AssertionError("no matching event; got " + events);
-    }
-
-    @Override
-    public void close() {
-        source.close();
-        maps.close();
     }
 }
