@@ -14,6 +14,7 @@ import io.tracebee.decode.ManualSpanEvent;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.e2e.GoServer;
 import io.tracebee.span.Attributes;
+import io.tracebee.span.Hex;
 import io.tracebee.span.Resource;
 import io.tracebee.span.Span;
 import io.tracebee.span.SpanAssembler;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Spans made by hand through the OpenTelemetry Go Auto SDK, under this kernel's lockdown (nothing written into
  * the process): each ended span arrives whole as the SDK serialised it, with the ids tracebee gave it, inside
  * the trace of the automatic span it was started in; the application's own calls made with a manual span's
- * context are that span's children. Newest auto/sdk (v1.2.1, Go 1.26) and the oldest in use (v1.1.0, Go 1.23).
+ * context are that span's children; a trace the caller sampled out stays sampled out through manual spans. Newest auto/sdk (v1.2.1, Go 1.26) and the oldest in use (v1.1.0, Go 1.23).
  */
 class AutoSdkProbeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,6 +98,18 @@ class AutoSdkProbeTest {
             long start = Instant.parse("2026-01-02T03:04:05Z").getEpochSecond() * 1_000_000_000L;
             assertThat(t.startEpochNanos()).isEqualTo(start);
             assertThat(t.endEpochNanos()).isEqualTo(start + 1_500_000_000L);
+
+            // a caller that sampled its trace out: the manual spans in it are sampled out too, and so are the
+            // automatic spans under them (the correlate stage drops them all)
+            harness.events.clear();
+            String unsampled = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+            assertThat(server.get("/manual", Map.of("traceparent", unsampled)).body()).isEqualTo("ok");
+            ManualSpanEvent out = manual("manual-child");
+            assertThat(Hex.encode(out.header().traceId())).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(out.header().traceFlags() & 1).as("not sampled").isZero();
+            HttpClientEvent outPing = (HttpClientEvent) harness.await(e -> e instanceof HttpClientEvent cl && cl.path().equals("/ping"));
+            assertThat(outPing.header().parentSpanId()).isEqualTo(out.header().spanId());
+            assertThat(outPing.header().traceFlags() & 1).isZero();
             inst.close();
         }
     }
