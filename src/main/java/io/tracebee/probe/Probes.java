@@ -21,7 +21,8 @@ public final class Probes {
             List.of(GoRuntimeProbes.GOROUTINES, NetHttpProbes.SERVER, NetHttpProbes.CLIENT, DbSqlProbes.SQL,
                     GoRedisProbes.CLIENT, HttpRouteProbes.GIN, HttpRouteProbes.GORILLA,
                     HttpRouteProbes.GORILLA_POINTER_RECEIVER, KafkaGoProbes.PRODUCER, KafkaGoProbes.CONSUMER,
-                    GrpcProbes.SERVER, GrpcProbes.CLIENT, ManualSpanProbes.AUTO_SDK_SPANS);
+                    GrpcProbes.SERVER, GrpcProbes.CLIENT, ManualSpanProbes.AUTO_SDK_SPANS,
+                    ManualSpanProbes.OTEL_SDK_SPANS);
 
     /**
      * Every struct member any probe may need: the probes' own offsets plus members read through a
