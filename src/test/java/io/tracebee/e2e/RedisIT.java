@@ -7,7 +7,6 @@ import io.tracebee.peers.RedisServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -79,13 +78,12 @@ class RedisIT {
      * connection's set-up commands (HELLO, CLIENT SETINFO) may also sit under the first command.
      */
     private static void assertChain(Collector collector, ReceivedSpan redis, String bRoute) {
-        List<ReceivedSpan> trace = Traces.traceOf(collector, redis, 4);
-        ReceivedSpan bServer = Traces.parentOf(trace, redis);
+        ReceivedSpan bServer = Traces.awaitParentOf(collector, redis);
         assertThat(bServer.name()).isEqualTo(bRoute);
         assertThat(bServer.resource()).containsEntry("service.name", "sessions");
-        ReceivedSpan aClient = Traces.parentOf(trace, bServer);
+        ReceivedSpan aClient = Traces.awaitParentOf(collector, bServer);
         assertThat(aClient.kind()).as("CLIENT").isEqualTo(3);
-        ReceivedSpan aServer = Traces.parentOf(trace, aClient);
+        ReceivedSpan aServer = Traces.awaitParentOf(collector, aClient);
         assertThat(aServer.name()).isEqualTo("GET /call");
         assertThat(aServer.parentSpanId()).isEmpty();
     }

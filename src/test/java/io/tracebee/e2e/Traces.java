@@ -15,6 +15,15 @@ final class Traces {
         return collector.spans().stream().filter(s -> s.traceId().equals(span.traceId())).toList();
     }
 
+    /**
+     * {@code child}'s parent, waiting for it to arrive: for traces whose size is not known in advance (a new
+     * connection's set-up commands may sit in them), where counting spans would stop waiting too early.
+     */
+    static ReceivedSpan awaitParentOf(Collector collector, ReceivedSpan child) {
+        return collector.awaitSpans(s -> s.traceId().equals(child.traceId()) && s.spanId().equals(child.parentSpanId()),
+                1, Duration.ofSeconds(30)).get(0);
+    }
+
     static ReceivedSpan parentOf(List<ReceivedSpan> trace, ReceivedSpan child) {
         return trace.stream().filter(s -> s.spanId().equals(child.parentSpanId())).findFirst()
                 .orElseThrow(() -> new AssertionError("no parent " + child.parentSpanId() + " for " + child.name()
