@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tracebee.e2e.Collector.ReceivedSpan;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,34 +15,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * neither. Newest and oldest supported releases (gorilla's value and pointer receivers).
  */
 class HttpRouteIT {
-    static Collector collector;
-    static AgentProcess agent;
-
-    @BeforeAll
-    static void start() {
-        collector = Collector.start();
-        agent = AgentProcess.start(Map.of(
-                "OTEL_TRACES_EXPORTER", "otlp",
-                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
-                "OTEL_BSP_SCHEDULE_DELAY", "200"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        if (collector != null) {
-            collector.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentAndCollector shared = new AgentAndCollector();
 
     @ParameterizedTest
     @ValueSource(strings = {"routeserver-go1.26", "routeserver-go1.23-oldest"})
     void serverSpansCarryTheFrameworkRoute(String fixture) {
         String service = "routes-" + fixture;
         try (GoServer server = GoServer.start(fixture)) {
-            agent.attach(server.pid(), service);
+            shared.agent.attach(server.pid(), service);
 
             assertThat(server.get("/users/7").statusCode()).isEqualTo(200);
             assertThat(server.get("/std/gin/users/9").statusCode()).isEqualTo(200);
@@ -53,7 +32,7 @@ class HttpRouteIT {
             assertThat(server.get("/nope/1").statusCode()).isEqualTo(404);
             assertThat(server.request("POST", "/mux/items/42").statusCode()).isEqualTo(405);
 
-            List<ReceivedSpan> spans = collector.awaitSpans(s -> service.equals(s.resource().get("service.name")),
+            List<ReceivedSpan> spans = shared.collector.awaitSpans(s -> service.equals(s.resource().get("service.name")),
                     6, Duration.ofSeconds(20));
             assertThat(spans).hasSize(6);
             assertRouted(byPath(spans, "/users/7"), "GET", "/users/:id");

@@ -11,8 +11,7 @@ import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,27 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * request at a real OpenTelemetry Collector; DELETE detaches live and removes the uprobes.
  */
 class HttpServerIT {
-    static Collector collector;
-    static AgentProcess agent;
-
-    @BeforeAll
-    static void start() {
-        collector = Collector.start();
-        agent = AgentProcess.start(Map.of(
-                "OTEL_TRACES_EXPORTER", "otlp",
-                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
-                "OTEL_BSP_SCHEDULE_DELAY", "200"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        if (collector != null) {
-            collector.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentAndCollector shared = new AgentAndCollector();
 
     @ParameterizedTest
     @ValueSource(strings = {"httpserver-go1.23", "httpserver-go1.24", "httpserver-go1.25", "httpserver-go1.26",
@@ -49,17 +29,17 @@ class HttpServerIT {
     void serverSpansFromAnAttachedProcess(String fixture) {
         try (GoServer server = GoServer.start(fixture)) {
             String goMinor = fixture.replaceAll(".*-(go1\\.\\d+).*", "$1");
-            String id = given().baseUri(agent.baseUri()).contentType(ContentType.JSON)
+            String id = given().baseUri(shared.agent.baseUri()).contentType(ContentType.JSON)
                     .body(Map.of("pid", server.pid(), "serviceName", "svc-" + fixture))
                     .when().post("/targets")
                     .then().statusCode(201)
-                    .header("Location", startsWith(agent.baseUri() + "/targets/"))
+                    .header("Location", startsWith(shared.agent.baseUri() + "/targets/"))
                     .body("pid", equalTo((int) server.pid()))
                     .body("goVersion", startsWith(goMinor))
                     .body("probes.library", hasItem("net/http server"))
                     .body("probes.state", hasItem("attached"))
                     .extract().path("id");
-            assertThat(Uprobes.heldBy(agent.pid())).isNotEmpty();
+            assertThat(Uprobes.heldBy(shared.agent.pid())).isNotEmpty();
 
             long before = epochNanos();
             assertThat(server.get("/hello/42?lang=en&sig=secret").statusCode()).isEqualTo(200);
@@ -69,7 +49,7 @@ class HttpServerIT {
             assertThat(server.get("/nope").statusCode()).isEqualTo(404);
             long after = epochNanos();
 
-            List<ReceivedSpan> spans = collector.awaitSpans(s -> ("svc-" + fixture).equals(s.resource().get("service.name")),
+            List<ReceivedSpan> spans = shared.collector.awaitSpans(s -> ("svc-" + fixture).equals(s.resource().get("service.name")),
                     5, Duration.ofSeconds(20));
             assertThat(spans).hasSize(5);
             for (ReceivedSpan s : spans) {
@@ -110,11 +90,11 @@ class HttpServerIT {
             assertThat(notFound.attributes()).containsEntry("http.response.status_code", 404L);
             assertThat(notFound.statusCode()).as("4xx is not an error on a server span").isEqualTo(0);
 
-            assertThat(NoCollectorIT.metric(agent.metrics(), "tracebee_spans_exported_total{exporter=\"otlp\",}"))
+            assertThat(NoCollectorIT.metric(shared.agent.metrics(), "tracebee_spans_exported_total{exporter=\"otlp\",}"))
                     .isGreaterThanOrEqualTo(5);
             // a client call made by the handler is that handler's child, in its trace
             assertThat(server.get("/call?url=http://" + server.address() + "/hello/inner").statusCode()).isEqualTo(200);
-            List<ReceivedSpan> call = collector.awaitSpans(s -> ("svc-" + fixture).equals(s.resource().get("service.name"))
+            List<ReceivedSpan> call = shared.collector.awaitSpans(s -> ("svc-" + fixture).equals(s.resource().get("service.name"))
                     && (s.kind() == 3 || "/call".equals(s.attributes().get("url.path"))), 2, Duration.ofSeconds(20));
             ReceivedSpan outer = byPath(call, "/call");
             ReceivedSpan client = call.stream().filter(s -> s.kind() == 3).findFirst().orElseThrow();
@@ -128,7 +108,7 @@ class HttpServerIT {
 
             // ... also when the handler makes the call from a goroutine it starts
             assertThat(server.get("/callasync?url=http://" + server.address() + "/hello/async").statusCode()).isEqualTo(200);
-            List<ReceivedSpan> async = collector.awaitSpans(s -> ("svc-" + fixture).equals(s.resource().get("service.name"))
+            List<ReceivedSpan> async = shared.collector.awaitSpans(s -> ("svc-" + fixture).equals(s.resource().get("service.name"))
                     && (s.kind() == 3 || "/callasync".equals(s.attributes().get("url.path"))), 3, Duration.ofSeconds(20));
             ReceivedSpan asyncOuter = byPath(async, "/callasync");
             ReceivedSpan asyncClient = async.stream()
@@ -137,18 +117,18 @@ class HttpServerIT {
             assertThat(asyncClient.traceId()).isEqualTo(asyncOuter.traceId());
             assertThat(asyncClient.parentSpanId()).isEqualTo(asyncOuter.spanId());
 
-            given().baseUri(agent.baseUri()).when().get("/targets/" + id).then().statusCode(200)
+            given().baseUri(shared.agent.baseUri()).when().get("/targets/" + id).then().statusCode(200)
                     .body("id", equalTo(id));
-            given().baseUri(agent.baseUri()).when().delete("/targets/" + id).then().statusCode(204);
-            given().baseUri(agent.baseUri()).when().get("/targets/" + id).then().statusCode(404)
+            given().baseUri(shared.agent.baseUri()).when().delete("/targets/" + id).then().statusCode(204);
+            given().baseUri(shared.agent.baseUri()).when().get("/targets/" + id).then().statusCode(404)
                     .contentType("application/problem+json");
-            assertThat(Uprobes.heldBy(agent.pid())).as("uprobes after DELETE").isEmpty();
+            assertThat(Uprobes.heldBy(shared.agent.pid())).as("uprobes after DELETE").isEmpty();
 
             for (int i = 0; i < 5; i++) {
                 server.get("/hello/after-detach");
             }
             ManagedProcess.sleep(1500);
-            assertThat(collector.spans().stream().filter(s -> "/hello/after-detach".equals(s.attributes().get("url.path"))))
+            assertThat(shared.collector.spans().stream().filter(s -> "/hello/after-detach".equals(s.attributes().get("url.path"))))
                     .as("no spans after DELETE").isEmpty();
         }
     }
