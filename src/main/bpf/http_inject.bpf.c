@@ -320,7 +320,12 @@ __attribute__((noinline)) int tb_h2_message(struct sk_msg_md *msg, const struct 
 	} else if (st->hdr_have) {
 		/* a frame header began in the last message: this one starts with its rest, then the payload (no
 		 * injection into that frame: its length went out already) */
-		__u32 have = st->hdr_have & 7, rest = TB_H2_HEADER - have;
+		__u32 have = st->hdr_have, rest = TB_H2_HEADER - have;  /* 1..8 bytes were kept */
+		if (have > 8) {
+			st->synced = 0;
+			st->hdr_have = 0;
+			return 0;
+		}
 		__u8 h[TB_H2_HEADER] = {};
 		if (w.size < rest || bpf_msg_pull_data(msg, 0, rest, 0)) {
 			st->synced = 0;  /* a header cut twice: rare enough to sync again instead */
