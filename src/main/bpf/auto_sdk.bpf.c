@@ -25,10 +25,8 @@ struct manual_key {
 };
 
 struct manual_span {
-	struct tb_span_context sc;
-	struct tb_span_context parent;
-	__u64 ctx;       /* the context.Context Start returned (registered in tb_ctx_spans), 0 before */
-	__u64 start_ns;
+	struct tb_call call;  /* arg: the *span */
+	__u64 ctx;            /* the context.Context Start returned (registered in tb_ctx_spans), 0 before */
 };
 
 struct {
@@ -42,12 +40,11 @@ SEC("uprobe")
 int uprobe_autosdk_start(struct pt_regs *ctx)
 {
 	/* t *tracer, ctx (itab, data), spanPtr *span, psc, sampled, sc */
-	struct tb_goid_key gkey = tb_current_goid(ctx);
-	struct manual_key k = {.pid = gkey.pid, .span = (__u64)GO_ARG4(ctx)};
+	struct manual_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .span = (__u64)GO_ARG4(ctx)};
 	if (!k.span)
 		return 0;
-	struct manual_span m = {.start_ns = bpf_ktime_get_ns()};
-	tb_start_span(&gkey, GO_ARG3(ctx), &m.sc, &m.parent);
+	struct manual_span m = {};
+	tb_call_begin(ctx, &m.call, (void *)k.span, GO_ARG3(ctx));
 	if (bpf_map_update_elem(&manual_spans, &k, &m, BPF_ANY))
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
 	return 0;
@@ -64,7 +61,7 @@ int uprobe_autosdk_tracer_start_return(struct pt_regs *ctx)
 		return 0;
 	m->ctx = goctx;
 	struct tb_ctx_key ck = {.pid = k.pid, .ctx = goctx};
-	bpf_map_update_elem(&tb_ctx_spans, &ck, &m->sc, BPF_ANY);
+	bpf_map_update_elem(&tb_ctx_spans, &ck, &m->call.sc, BPF_ANY);
 	return 0;
 }
 
@@ -87,17 +84,7 @@ static long manual_chunk_cb(__u64 i, void *arg)
 		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		return 1;  /* the agent drops a span missing a chunk */
 	}
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	e->h.kind = TB_EV_MANUAL_SPAN;
-	e->h.size = sizeof(*e);
-	e->h.pid = pid_tgid >> 32;
-	e->h.tid = (__u32)pid_tgid;
-	e->h.start_ns = s->m->start_ns;
-	e->h.end_ns = bpf_ktime_get_ns();
-	e->h.goroutine = GO_GOROUTINE(s->regs);
-	e->h.target = bpf_get_attach_cookie(s->regs);
-	e->h.sc = s->m->sc;
-	e->h.parent = s->m->parent;
+	tb_fill_header(&e->h, s->regs, TB_EV_MANUAL_SPAN, sizeof(*e), &s->m->call);
 	__u32 off = (__u32)i * TB_MANUAL_CHUNK;
 	__u32 len = s->total - off;
 	if (len > TB_MANUAL_CHUNK)
@@ -142,11 +129,8 @@ int uprobe_autosdk_ended(struct pt_regs *ctx)
 		}
 	} else {
 		/* started before the probe: a root with fresh ids */
-		tb_random_bytes(m.sc.trace_id, TB_TRACE_ID_SIZE);
-		tb_random_bytes(m.sc.span_id, TB_SPAN_ID_SIZE);
-		m.sc.flags = 1;
-		m.sc.origin = TB_ORIGIN_LOCAL;
-		m.start_ns = bpf_ktime_get_ns();
+		tb_new_root(&m.call.sc);
+		m.call.start_ns = bpf_ktime_get_ns();
 		flags = TB_MANUAL_FLAG_NO_START;
 	}
 	if (total > 0xffffffff)

@@ -153,9 +153,7 @@ static __always_inline int grpc_client_push(struct pt_regs *ctx, void *arg, cons
 		c->call.arg = arg;
 		c->call.parent = outer->call.sc;
 		c->call.parent.origin = TB_ORIGIN_LOCAL;
-		__builtin_memcpy(c->call.sc.trace_id, outer->call.sc.trace_id, TB_TRACE_ID_SIZE);
-		tb_random_bytes(c->call.sc.span_id, TB_SPAN_ID_SIZE);
-		c->call.sc.flags = outer->call.sc.flags;
+		tb_child_of(&c->call.sc, &outer->call.sc);
 		c->call.sc.origin = TB_ORIGIN_LOCAL;
 	} else {
 		tb_call_begin(ctx, &c->call, arg, GO_ARG3(ctx));

@@ -243,9 +243,7 @@ int uprobe_grpc_handle_stream(struct pt_regs *ctx)
 	c.ctx = go_read_iface_data(base, off_stream_ctx);
 	if (tb_has_span(&st->parent)) {
 		c.call.parent = st->parent;
-		__builtin_memcpy(c.call.sc.trace_id, st->parent.trace_id, TB_TRACE_ID_SIZE);
-		tb_random_bytes(c.call.sc.span_id, TB_SPAN_ID_SIZE);
-		c.call.sc.flags = st->parent.flags;
+		tb_child_of(&c.call.sc, &st->parent);
 	} else {
 		tb_new_root(&c.call.sc);
 	}

@@ -98,8 +98,7 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 	}
 	if (continued) {
 		sc.call.parent = remote;
-		__builtin_memcpy(sc.call.sc.trace_id, remote.trace_id, TB_TRACE_ID_SIZE);
-		sc.call.sc.flags = remote.flags;
+		tb_join_trace(&sc.call.sc, &remote);
 	}
 
 	if (bpf_map_update_elem(&http_server_calls, &key, &sc, BPF_ANY)) {

@@ -237,8 +237,7 @@ int uprobe_reader_fetch_message_return(struct pt_regs *ctx)
 	kc_count_link(how);
 	if (how != TB_KAFKA_LINK_NONE && how != TB_KAFKA_LINK_AMBIGUOUS) {
 		c.parent = parent;
-		__builtin_memcpy(c.sc.trace_id, parent.trace_id, TB_TRACE_ID_SIZE);
-		c.sc.flags = parent.flags;
+		tb_join_trace(&c.sc, &parent);
 	}
 	struct tb_goid_key g = tb_current_goid(ctx);
 	kc_enter_scope(&g, &c.sc);

@@ -59,10 +59,7 @@ int uprobe_otelsdk_start_return(struct pt_regs *ctx)
 	    bpf_probe_read_user(sc.span_id, TB_SPAN_ID_SIZE, s + off_sc_span_id) ||
 	    bpf_probe_read_user(&sc.flags, 1, s + off_sc_flags))
 		return 0;
-	__u64 any = 0;
-	for (int i = 0; i < TB_SPAN_ID_SIZE; i++)
-		any |= sc.span_id[i];
-	if (!any)
+	if (!tb_has_span(&sc))
 		return 0;
 	struct sdk_span_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .span = (__u64)span};
 	struct tb_ctx_key ck = {.pid = k.pid, .ctx = goctx};

@@ -301,6 +301,20 @@ static __always_inline void tb_new_root(struct tb_span_context *sc)
 	sc->flags = 1;
 }
 
+/* sc joins parent p's trace: p's trace id and flags; sc keeps its span id. */
+static __always_inline void tb_join_trace(struct tb_span_context *sc, const struct tb_span_context *p)
+{
+	__builtin_memcpy(sc->trace_id, p->trace_id, TB_TRACE_ID_SIZE);
+	sc->flags = p->flags;
+}
+
+/* sc becomes a new child of p: p's trace and flags, a fresh span id. */
+static __always_inline void tb_child_of(struct tb_span_context *sc, const struct tb_span_context *p)
+{
+	tb_join_trace(sc, p);
+	tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
+}
+
 static __always_inline bool tb_has_span(const struct tb_span_context *sc)
 {
 	__u64 id;
@@ -324,9 +338,7 @@ static __always_inline void tb_start_span(const struct tb_goid_key *key, void *g
 	if (cur) {
 		*parent = *cur;
 		parent->origin = TB_ORIGIN_LOCAL;
-		__builtin_memcpy(sc->trace_id, cur->trace_id, TB_TRACE_ID_SIZE);
-		tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
-		sc->flags = cur->flags;
+		tb_child_of(sc, cur);
 	} else {
 		__builtin_memset(parent, 0, sizeof(*parent));
 		tb_new_root(sc);

@@ -1,5 +1,9 @@
 package io.tracebee.decode;
 
+import static io.tracebee.decode.EventDecoder.INT;
+import static io.tracebee.decode.EventDecoder.LONG;
+import static io.tracebee.decode.EventDecoder.SHORT;
+import static io.tracebee.decode.EventLayout.H_SC;
 import static io.tracebee.decode.EventLayout.MANUAL_CHUNK;
 import static io.tracebee.decode.EventLayout.MANUAL_COUNT;
 import static io.tracebee.decode.EventLayout.MANUAL_DATA;
@@ -9,12 +13,9 @@ import static io.tracebee.decode.EventLayout.MANUAL_INDEX;
 import static io.tracebee.decode.EventLayout.MANUAL_LEN;
 import static io.tracebee.decode.EventLayout.MANUAL_SOURCE;
 import static io.tracebee.decode.EventLayout.MANUAL_TOTAL_LEN;
+import static io.tracebee.decode.EventLayout.SC_SPAN_ID;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +30,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ManualSpanChunks {
     static final int MAX_OPEN = 256;
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private record Key(int pid, long spanId) {
     }
@@ -49,7 +48,7 @@ final class ManualSpanChunks {
         int index = Short.toUnsignedInt((short) SHORT.get(d, off + MANUAL_INDEX));
         int count = Short.toUnsignedInt((short) SHORT.get(d, off + MANUAL_COUNT));
         int len = Math.min((int) INT.get(d, off + MANUAL_LEN), MANUAL_CHUNK);
-        Key key = new Key(h.pid(), spanId(h));
+        Key key = new Key(h.pid(), (long) LONG.get(d, off + H_SC + SC_SPAN_ID));
         Open span;
         if (index == 0) {
             if (open.remove(key) != null) {
@@ -95,14 +94,5 @@ final class ManualSpanChunks {
         oldest.next();
         oldest.remove();
         incomplete.increment();
-    }
-
-    private static long spanId(EventHeader h) {
-        byte[] id = h.spanId();
-        long v = 0;
-        for (byte b : Arrays.copyOf(id, 8)) {
-            v = v << 8 | (b & 0xff);
-        }
-        return v;
     }
 }

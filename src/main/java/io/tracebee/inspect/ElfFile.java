@@ -421,6 +421,14 @@ public final class ElfFile {
         return sectionsByName.containsKey(".symtab");
     }
 
+    /**
+     * Whether symbol values are the run-time addresses: a symbol table in a fixed-address executable (Go's
+     * default), not a position-independent one whose load address moves them.
+     */
+    public boolean hasRunTimeSymbolAddresses() {
+        return hasSymbolTable() && type() == ET_EXEC;
+    }
+
     /** The first {@code .symtab} symbol with exactly this name; compares bytes without decoding every name. */
     public Optional<Symbol> symbol(String name) {
         Section symtab = sectionsByName.get(".symtab");

@@ -3,6 +3,7 @@ package io.tracebee.probe;
 import io.tracebee.bpf.BpfObject;
 import io.tracebee.inspect.GoBinary;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,6 +42,17 @@ public record ProbeSpec(String library, String object, String module, List<Uprob
 
         /** Fills the loaded object's maps, before any uprobe is attached. */
         default void afterLoad(GoBinary binary, BpfObject object, OffsetResolver offsets) {
+        }
+
+        /**
+         * Sets each read-only variable to its symbol's address (itabs, globals), for those the binary has; none
+         * when its symbol values are not run-time addresses (stripped, or position-independent).
+         */
+        static void setSymbolAddresses(GoBinary binary, BpfObject object, Map<String, String> variableToSymbol) {
+            if (binary.elf().hasRunTimeSymbolAddresses()) {
+                variableToSymbol.forEach((variable, symbol) -> binary.elf().symbol(symbol)
+                        .ifPresent(s -> object.setRodata(variable, s.value())));
+            }
         }
     }
 

@@ -55,7 +55,7 @@ final class DbSqlSetup implements ProbeSpec.Setup {
     }
 
     static boolean identifiesTypes(GoBinary binary) {
-        return binary.elf().hasSymbolTable() && binary.elf().type() == ElfFile.ET_EXEC;
+        return binary.elf().hasRunTimeSymbolAddresses();
     }
 
     @Override

@@ -1,11 +1,11 @@
 package io.tracebee.probe.grpc;
 
 import io.tracebee.bpf.BpfObject;
-import io.tracebee.inspect.ElfFile;
 import io.tracebee.inspect.GoBinary;
 import io.tracebee.inspect.GoBuildInfo;
 import io.tracebee.probe.ModuleVersion;
 import io.tracebee.probe.ProbeSpec;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,19 +26,27 @@ final class GrpcSetup implements ProbeSpec.Setup {
     static final int STREAM_POINTER = 1;
     static final int STREAM_EMBEDDED = 2;
 
-    private static final String IO_EOF = "addr_io_eof";
-
-    /** rodata name to the symbol whose address it takes: itabs, and io.EOF (a client stream's normal end). */
-    static final Map<String, String> SYMBOLS = Map.of(
-            IO_EOF, "io.EOF",
+    /** Both sides (tb_grpc.h): rodata name to the itab symbol whose address it takes. */
+    static final Map<String, String> ITABS = Map.of(
             "itab_tcp_conn", "go:itab.*net.TCPConn,net.Conn",
             "itab_syscall_conn", "go:itab.*" + GrpcProbes.MODULE + "/internal/credentials.syscallConn,net.Conn",
             "itab_status_error", "go:itab.*" + GrpcProbes.MODULE + "/internal/status.Error,error");
 
     private final boolean server;
+    /** rodata name to symbol: the itabs, and for the client io.EOF (a stream's normal end) */
+    private final Map<String, String> symbols;
 
     GrpcSetup(boolean server) {
         this.server = server;
+        Map<String, String> s = new HashMap<>(ITABS);
+        if (!server) {
+            s.put("addr_io_eof", "io.EOF");
+        }
+        this.symbols = Map.copyOf(s);
+    }
+
+    Map<String, String> symbols() {
+        return symbols;
     }
 
     @Override
@@ -57,14 +65,7 @@ final class GrpcSetup implements ProbeSpec.Setup {
 
     @Override
     public void beforeLoad(GoBinary binary, BpfObject object) {
-        if (binary.elf().hasSymbolTable() && binary.elf().type() == ElfFile.ET_EXEC) {
-            SYMBOLS.forEach((variable, symbol) -> {
-                if (server && variable.equals(IO_EOF)) {
-                    return;  // the client's alone
-                }
-                binary.elf().symbol(symbol).ifPresent(s -> object.setRodata(variable, s.value()));
-            });
-        }
+        ProbeSpec.Setup.setSymbolAddresses(binary, object, symbols);
         if (server) {
             object.setRodata("grpc_stream_layout", streamLayout(version(binary).orElseThrow()));
         }

@@ -1,9 +1,9 @@
 package io.tracebee.probe.manual;
 
 import io.tracebee.bpf.BpfObject;
-import io.tracebee.inspect.ElfFile;
 import io.tracebee.inspect.GoBinary;
 import io.tracebee.probe.ProbeSpec;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,7 +18,7 @@ final class OtelSdkSetup implements ProbeSpec.Setup {
 
     @Override
     public Optional<String> skipReason(GoBinary binary) {
-        if (!binary.elf().hasSymbolTable() || binary.elf().type() != ElfFile.ET_EXEC) {
+        if (!binary.elf().hasRunTimeSymbolAddresses()) {
             return Optional.of("the OpenTelemetry SDK's spans are recognised by a symbol: this binary is stripped or "
                     + "position-independent");
         }
@@ -30,7 +30,7 @@ final class OtelSdkSetup implements ProbeSpec.Setup {
 
     @Override
     public void beforeLoad(GoBinary binary, BpfObject object) {
-        binary.elf().symbol(ITAB).ifPresent(s -> object.setRodata("itab_recording_span", s.value()));
-        binary.elf().symbol(NON_RECORDING_ITAB).ifPresent(s -> object.setRodata("itab_non_recording_span", s.value()));
+        ProbeSpec.Setup.setSymbolAddresses(binary, object,
+                Map.of("itab_recording_span", ITAB, "itab_non_recording_span", NON_RECORDING_ITAB));
     }
 }

@@ -25,7 +25,7 @@ class GrpcSetupTest {
         for (String fixture : new String[] {"grpcserver-go1.26", "grpcserver-go1.25-mid", "grpcserver-go1.23-oldest"}) {
             GoBinary binary = GoBinary.open(Fixtures.file(fixture));
             assertThat(new GrpcSetup(true).skipReason(binary)).as(fixture).isEmpty();
-            GrpcSetup.SYMBOLS.values().forEach(symbol ->
+            new GrpcSetup(false).symbols().values().forEach(symbol ->
                     assertThat(binary.elf().symbol(symbol)).as(symbol + " in " + fixture).isPresent());
         }
     }
