@@ -305,6 +305,7 @@ struct tb_grpc_event {
 #define TB_MANUAL_CHUNK 4096       /* data bytes per record */
 #define TB_MANUAL_MAX_CHUNKS 64    /* a longer buffer is cut here (total_len says by how much) */
 #define TB_MANUAL_AUTO_SDK 1       /* struct tb_manual_span_event.source */
+#define TB_MANUAL_GLOBAL_API 2     /* ... one call on a span of the OTel global API with no SDK (items below) */
 #define TB_MANUAL_FLAG_NO_START 1  /* the span started before the probe was attached: ids made at its end */
 
 struct tb_manual_span_event {
@@ -317,6 +318,32 @@ struct tb_manual_span_event {
 	__u8 flags;       /* TB_MANUAL_FLAG_* */
 	__u16 _pad;
 	char data[TB_MANUAL_CHUNK];
+};
+
+/*
+ * A span made through go.opentelemetry.io/otel's global tracer while no SDK is registered is a non-recording
+ * one: global_api.bpf.c rebuilds it from the calls made on it. Every call sends one record (source
+ * TB_MANUAL_GLOBAL_API, chunked as above) of items, each a tag byte then its fields, little-endian; a str is
+ * a u16 length then that many bytes. The decoder joins a span's records from START to END.
+ * ATTR, TIME and DROPPED items belong to the span, or to the event or link the nearest EVENT, ERROR or LINK
+ * item before them opened (until a SPAN item).
+ */
+enum tb_global_item {
+	TB_GI_START = 1,     /* str tracer name, str span name */
+	TB_GI_NAME = 2,      /* str: SetName */
+	TB_GI_KIND = 3,      /* u8 trace.SpanKind */
+	TB_GI_TIME = 4,      /* u64 wall, i64 ext: a time.Time the application gave (start, end, event) */
+	TB_GI_ATTR = 5,      /* str key, u8 attribute.Type, then BOOL u8 | INT64, FLOAT64 u64 | STRING, BYTESLICE str
+			      * | BOOLSLICE u16 n, n u8 | INT64SLICE, FLOAT64SLICE u16 n, n u64 | STRINGSLICE u16 n, n str */
+	TB_GI_STATUS = 6,    /* u32 codes.Code, str description */
+	TB_GI_EVENT = 7,     /* u64 bpf_ktime_get_ns() of the call, str name */
+	TB_GI_ERROR = 8,     /* u64 bpf_ktime_get_ns(), str the error's Go type, str its message (empty when not
+			      * readable): RecordError, an "exception" event */
+	TB_GI_LINK = 9,      /* 16 trace id, 8 span id, u8 trace flags, u8 remote */
+	TB_GI_END = 10,
+	TB_GI_DROPPED = 11,  /* u16: attributes left out for want of room */
+	TB_GI_SPAN = 12,     /* items after it belong to the span again */
+	TB_GI_NEW_ROOT = 13, /* WithNewRoot: the span ignores its context's parent */
 };
 
 #endif /* TRACEBEE_H */

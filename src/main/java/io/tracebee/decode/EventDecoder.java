@@ -23,6 +23,7 @@ public final class EventDecoder {
     private final LongAdder decodeErrors = new LongAdder();
     private final LongAdder decoded = new LongAdder();
     private final ManualSpanChunks manualChunks = new ManualSpanChunks();
+    private final GlobalApiRecords globalRecords = new GlobalApiRecords();
 
     /** Decodes {@code count} records laid out in {@code data} at the given offsets and lengths. */
     public List<TracedEvent> decode(byte[] data, int[] offsets, int[] lengths, int count) {
@@ -65,8 +66,9 @@ public final class EventDecoder {
         if (kind == KIND_GRPC && len >= GRPC_SIZE) {
             return grpc(data, off, header(data, off, kind));
         }
-        if (kind == KIND_MANUAL_SPAN && len >= MANUAL_SIZE) {
-            return manualChunks.add(data, off, header(data, off, kind));
+        if (kind == KIND_MANUAL_SPAN && len >= MANUAL_DATA) {
+            ManualSpanEvent whole = manualChunks.add(data, off, len, header(data, off, kind));
+            return whole != null && whole.source() == MANUAL_GLOBAL_API ? globalRecords.add(whole) : whole;
         }
         decodeErrors.increment();
         return null;
@@ -80,9 +82,14 @@ public final class EventDecoder {
         return decoded.sum();
     }
 
-    /** Manual spans dropped because one of their chunks was lost in the kernel. */
+    /** Manual spans dropped because one of their chunks or records was lost in the kernel. */
     public long manualSpansIncomplete() {
-        return manualChunks.incomplete();
+        return manualChunks.incomplete() + globalRecords.incomplete();
+    }
+
+    /** Global-API spans dropped unended: more were open at once than the decoder keeps. */
+    public long manualSpansUnended() {
+        return globalRecords.unended();
     }
 
     static EventHeader header(byte[] d, int off, int kind) {

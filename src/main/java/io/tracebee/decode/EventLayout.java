@@ -243,6 +243,7 @@ public final class EventLayout {
     public static final int MANUAL_CHUNK = 4096;
     public static final int MANUAL_MAX_CHUNKS = 64;
     public static final int MANUAL_AUTO_SDK = 1;
+    public static final int MANUAL_GLOBAL_API = 2;
     public static final int MANUAL_FLAG_NO_START = 1;
     public static final int MANUAL_TOTAL_LEN = 112;
     public static final int MANUAL_INDEX = 116;

@@ -16,22 +16,21 @@ import static io.tracebee.decode.EventLayout.MANUAL_TOTAL_LEN;
 import static io.tracebee.decode.EventLayout.SC_SPAN_ID;
 
 import java.io.ByteArrayOutputStream;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Joins the chunks of manual spans ({@code struct tb_manual_span_event}) into whole {@link ManualSpanEvent}s.
- * One program run sends a span's chunks in order, so chunk 0 opens a span and chunk {@code count - 1} closes
- * it; other spans' records may come in between (other CPUs). A span missing a chunk (the ring was full) is
+ * One program run sends a span's chunks in order, on one thread, so chunk 0 opens a body and chunk
+ * {@code count - 1} closes it; other bodies' chunks may come in between (other CPUs). A record holds only
+ * its chunk's {@code len} data bytes (the global-API probe sends no more). A span missing a chunk (the ring was full) is
  * dropped and counted, never delivered with a hole. At most {@link #MAX_OPEN} spans are open at once: the
  * oldest is dropped (counted) to make room. Used by the decoder's single reader thread only.
  */
 final class ManualSpanChunks {
     static final int MAX_OPEN = 256;
 
-    private record Key(int pid, long spanId) {
+    private record Key(int pid, int tid, long spanId) {
     }
 
     private static final class Open {
@@ -39,16 +38,16 @@ final class ManualSpanChunks {
         int next;
     }
 
-    private final Map<Key, Open> open = new LinkedHashMap<>();
     private final LongAdder incomplete = new LongAdder();
+    private final Map<Key, Open> open = new BoundedMap<>(MAX_OPEN, incomplete);
 
     /** The span this chunk completes, or null (a chunk in the middle, or one of a span already dropped). */
-    ManualSpanEvent add(byte[] d, int off, EventHeader h) {
+    ManualSpanEvent add(byte[] d, int off, int recordLen, EventHeader h) {
         int total = (int) INT.get(d, off + MANUAL_TOTAL_LEN);
         int index = Short.toUnsignedInt((short) SHORT.get(d, off + MANUAL_INDEX));
         int count = Short.toUnsignedInt((short) SHORT.get(d, off + MANUAL_COUNT));
-        int len = Math.min((int) INT.get(d, off + MANUAL_LEN), MANUAL_CHUNK);
-        Key key = new Key(h.pid(), (long) LONG.get(d, off + H_SC + SC_SPAN_ID));
+        int len = Math.max(0, Math.min((int) INT.get(d, off + MANUAL_LEN), Math.min(MANUAL_CHUNK, recordLen - MANUAL_DATA)));
+        Key key = new Key(h.pid(), h.tid(), (long) LONG.get(d, off + H_SC + SC_SPAN_ID));
         Open span;
         if (index == 0) {
             if (open.remove(key) != null) {
@@ -56,8 +55,7 @@ final class ManualSpanChunks {
             }
             span = new Open();
             if (count > 1) {
-                makeRoom();
-                open.put(key, span);
+                    open.put(key, span);
             }
         } else {
             span = open.get(key);
@@ -70,7 +68,7 @@ final class ManualSpanChunks {
                 return null;
             }
         }
-        span.body.write(d, off + MANUAL_DATA, Math.max(len, 0));
+        span.body.write(d, off + MANUAL_DATA, len);
         span.next = index + 1;
         if (index < count - 1) {
             return null;
@@ -86,13 +84,4 @@ final class ManualSpanChunks {
         return incomplete.sum();
     }
 
-    private void makeRoom() {
-        if (open.size() < MAX_OPEN) {
-            return;
-        }
-        Iterator<Open> oldest = open.values().iterator();
-        oldest.next();
-        oldest.remove();
-        incomplete.increment();
-    }
 }

@@ -206,8 +206,11 @@ public class Agent {
         FunctionCounter.builder("tracebee.events.lost", r.decoder(), EventDecoder::decodeErrors)
                 .tags("stage", "decode", "reason", "malformed").register(registry);
         FunctionCounter.builder("tracebee.events.lost", r.decoder(), EventDecoder::manualSpansIncomplete)
-                .description("Manual spans dropped because one of their chunks was lost in the kernel")
+                .description("Manual spans dropped because one of their chunks or records was lost in the kernel")
                 .tags("stage", "decode", "reason", "manual_span_incomplete").register(registry);
+        FunctionCounter.builder("tracebee.events.lost", r.decoder(), EventDecoder::manualSpansUnended)
+                .description("Global-API spans dropped unended: more were open at once than the decoder keeps")
+                .tags("stage", "decode", "reason", "manual_span_unended").register(registry);
         FunctionCounter.builder("tracebee.events.lost", r.correlator(), Correlator::detachedDrops)
                 .tags("stage", "correlate", "reason", "detached").register(registry);
         FunctionCounter.builder("tracebee.events.lost", pipelineFailures, LongAdder::sum)

@@ -22,7 +22,7 @@ public final class Probes {
                     GoRedisProbes.CLIENT, HttpRouteProbes.GIN, HttpRouteProbes.GORILLA,
                     HttpRouteProbes.GORILLA_POINTER_RECEIVER, KafkaGoProbes.PRODUCER, KafkaGoProbes.CONSUMER,
                     GrpcProbes.SERVER, GrpcProbes.CLIENT, ManualSpanProbes.AUTO_SDK_SPANS,
-                    ManualSpanProbes.OTEL_SDK_SPANS);
+                    ManualSpanProbes.OTEL_SDK_SPANS, ManualSpanProbes.GLOBAL_API_SPANS);
 
     /**
      * Every struct member any probe may need: the probes' own offsets plus members read through a

@@ -135,7 +135,7 @@ final class ManualSpans {
                 span.path("droppedEventsCount").asInt(0), span.path("droppedLinksCount").asInt(0));
     }
 
-    private static SpanKind kind(int otlp) {
+    static SpanKind kind(int otlp) {
         for (SpanKind k : SpanKind.values()) {
             if (k.otlpNumber() == otlp && k != SpanKind.UNSPECIFIED) {
                 return k;

@@ -3,6 +3,7 @@ package io.tracebee.span;
 import io.tracebee.correlate.CorrelatedEvent;
 import io.tracebee.decode.DbEvent;
 import io.tracebee.decode.EventHeader;
+import io.tracebee.decode.EventLayout;
 import io.tracebee.decode.GrpcEvent;
 import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
@@ -71,7 +72,8 @@ public final class SpanAssembler {
             return grpc(ce, grpc);
         }
         if (event instanceof ManualSpanEvent manual) {
-            return ManualSpans.fromAutoSdk(ce, manual, clock);
+            return manual.source() == EventLayout.MANUAL_GLOBAL_API ? GlobalApiSpans.fromRecords(ce, manual, clock)
+                    : ManualSpans.fromAutoSdk(ce, manual, clock);
         }
         throw new IllegalArgumentException("no span assembly for " + event.getClass().getSimpleName());
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The decoder joins a manual span's chunks; a span missing one is dropped and counted, never delivered with a hole. */
 class ManualSpanChunksTest {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     @Test
@@ -43,6 +44,37 @@ class ManualSpanChunksTest {
         byte[] cut = new byte[EventLayout.MANUAL_CHUNK];
         ManualSpanEvent e = (ManualSpanEvent) decoder.decodeOne(chunk(3, cut, 0, 1, 100_000), 0, EventLayout.MANUAL_SIZE);
         assertThat(e.truncated()).isTrue();
+    }
+
+    @Test
+    void globalApiRecordsAreJoinedFromStartToEndAndStrayRecordsAreCounted() {
+        EventDecoder decoder = new EventDecoder();
+        byte[] stray = {2, 1, 0, 'x'};  // NAME "x" of a span whose START never came
+        assertThat(decoder.decodeOne(global(5, stray, 1), 0, EventLayout.MANUAL_DATA + stray.length)).isNull();
+        assertThat(decoder.manualSpansIncomplete()).isEqualTo(1);
+
+        byte[] start = {1, 0, 0, 1, 0, 'n'};
+        byte[] name = {2, 1, 0, 'm'};
+        byte[] end = {10};
+        assertThat(decoder.decodeOne(global(6, start, 1), 0, EventLayout.MANUAL_DATA + start.length)).isNull();
+        assertThat(decoder.decodeOne(global(6, name, 2), 0, EventLayout.MANUAL_DATA + name.length)).isNull();
+        ManualSpanEvent whole = (ManualSpanEvent) decoder.decodeOne(global(6, end, 3), 0, EventLayout.MANUAL_DATA + end.length);
+        assertThat(whole.source()).isEqualTo(EventLayout.MANUAL_GLOBAL_API);
+        assertThat(whole.body()).containsExactly(1, 0, 0, 1, 0, 'n', 2, 1, 0, 'm', 10);
+        assertThat(whole.header().startNs()).as("the START record's").isEqualTo(1);
+        assertThat(whole.header().endNs()).as("the END record's").isEqualTo(3);
+        assertThat(decoder.manualSpansIncomplete()).isEqualTo(1);
+        assertThat(decoder.manualSpansUnended()).isZero();
+        assertThat(decoder.decodeErrors()).isZero();
+    }
+
+    /** A one-chunk global-API record of span n, only as long as its data, sent at kernel time ns. */
+    private static byte[] global(int n, byte[] data, long ns) {
+        byte[] r = chunk(n, data, 0, 1, data.length);
+        r[EventLayout.MANUAL_SOURCE] = (byte) EventLayout.MANUAL_GLOBAL_API;
+        LONG.set(r, EventLayout.H_START_NS, ns);
+        LONG.set(r, EventLayout.H_END_NS, ns);
+        return Arrays.copyOf(r, EventLayout.MANUAL_DATA + data.length);
     }
 
     /** Record index of a span (id n) whose whole buffer is body (its length claimed as total). */

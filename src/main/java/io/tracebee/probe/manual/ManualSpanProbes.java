@@ -17,7 +17,8 @@ public final class ManualSpanProbes {
     }
 
     static final String AUTO_SDK = "go.opentelemetry.io/auto/sdk";
-    static final String OTEL_SDK = "go.opentelemetry.io/otel/sdk";
+    static final String OTEL = "go.opentelemetry.io/otel";
+    static final String OTEL_SDK = OTEL + "/sdk";
     static final String OTEL_SDK_TRACE = OTEL_SDK + "/trace";
     private static final String OTEL_TRACE = "go.opentelemetry.io/otel/trace.";
 
@@ -48,4 +49,38 @@ public final class ManualSpanProbes {
                     new OffsetSpec("off_sc_span_id", OTEL_TRACE + "SpanContext", "spanID", null),
                     new OffsetSpec("off_sc_flags", OTEL_TRACE + "SpanContext", "traceFlags", null)),
             new OtelSdkSetup());
+
+    private static final String GLOBAL = GlobalApiSetup.GLOBAL + ".";
+    private static final String ATTRIBUTE = "go.opentelemetry.io/otel/attribute.";
+
+    /**
+     * Spans made through the OpenTelemetry global API while no SDK is registered ({@code
+     * src/main/bpf/global_api.bpf.c}): rebuilt from the calls made on them, from {@code newSpan}, the hook
+     * otel keeps for eBPF (v1.33 and later), to {@code End}.
+     */
+    public static final ProbeSpec GLOBAL_API_SPANS = new ProbeSpec(
+            "otel global api",
+            "global_api",
+            OTEL,
+            List.of(new UprobeSpec(GLOBAL + "(*tracer).newSpan", "uprobe_global_new_span", "uprobe_global_new_span_return"),
+                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).SetAttributes", "uprobe_global_set_attributes", null, true),
+                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).SetName", "uprobe_global_set_name", null, true),
+                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).SetStatus", "uprobe_global_set_status", null, true),
+                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).AddEvent", "uprobe_global_add_event", null, true),
+                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).RecordError", "uprobe_global_record_error", null, true),
+                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).AddLink", "uprobe_global_add_link", null, true),
+                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).End", "uprobe_global_end", null, true)),
+            List.of(GoRuntimeProbes.GOID,
+                    new OffsetSpec("off_tracer_name", GLOBAL + "tracer", "name", null),
+                    new OffsetSpec("off_kv_value", ATTRIBUTE + "KeyValue", "Value", null),
+                    new OffsetSpec("off_value_type", ATTRIBUTE + "Value", "vtype", null),
+                    new OffsetSpec("off_value_numeric", ATTRIBUTE + "Value", "numeric", null),
+                    new OffsetSpec("off_value_stringly", ATTRIBUTE + "Value", "stringly", null),
+                    new OffsetSpec("off_value_slice", ATTRIBUTE + "Value", "slice", null),
+                    new OffsetSpec("off_link_attrs", OTEL_TRACE + "Link", "Attributes", null),
+                    new OffsetSpec("off_sc_trace_id", OTEL_TRACE + "SpanContext", "traceID", null),
+                    new OffsetSpec("off_sc_span_id", OTEL_TRACE + "SpanContext", "spanID", null),
+                    new OffsetSpec("off_sc_flags", OTEL_TRACE + "SpanContext", "traceFlags", null),
+                    new OffsetSpec("off_sc_remote", OTEL_TRACE + "SpanContext", "remote", null)),
+            new GlobalApiSetup());
 }
