@@ -5,8 +5,8 @@
  * may be written into the process to switch it to the Auto SDK, so tracebee rebuilds each span from the calls
  * made on it, sent as records of items (enum tb_global_item) the decoder joins:
  *
- *  - internal/global.(*tracer).newSpan(t, ctx, autoSpan, name, opts) entry, the hook the API keeps for eBPF:
- *    the span's ids (a child of the span the context chain or the goroutine is in, or a new root for
+ *  - internal/global.(*tracer).newSpan(t, ctx, autoSpan, name, opts) entry, the hook the API keeps for eBPF
+ *    (v1.33 on; before, (*tracer).Start's when no SDK is delegated to): the span's ids (a child of the span the context chain or the goroutine is in, or a new root for
  *    WithNewRoot) and a START record with the tracer's name, the span's name and its start options (kind,
  *    attributes, links, timestamp);
  *  - its RET returns (ctx, span): the nonRecordingSpan value is boxed once in the returned trace.Span and once
@@ -508,12 +508,10 @@ static __always_inline bool ga_sampled(const struct tb_call *c)
 	return c->sc.flags & 1;
 }
 
-SEC("uprobe")
-int uprobe_global_new_span(struct pt_regs *ctx)
+/* A span's start: its ids, kept for the RET, and its START record. */
+static __always_inline void ga_start(struct pt_regs *ctx, const char *t, void *goctx, const char *name, __u64 name_len,
+				     const char *opts, __u64 nopts)
 {
-	/* t *tracer, ctx (itab, data), autoSpan *bool, name (ptr, len), opts (ptr, len, cap) */
-	const char *t = GO_ARG1(ctx);
-	void *goctx = GO_ARG3(ctx);
 	struct tb_goroutine_key gk = tb_goroutine(ctx);
 	struct tb_call c = {};
 	tb_call_begin(ctx, &c, (void *)t, goctx);
@@ -522,10 +520,10 @@ int uprobe_global_new_span(struct pt_regs *ctx)
 	if (record) {
 		ga_put_u8(&e, TB_GI_START);
 		ga_put_go_string(&e, t + off_tracer_name);
-		ga_put_str(&e, GO_ARG5(ctx), (__u64)GO_ARG6(ctx));
+		ga_put_str(&e, name, name_len);
 		record = !e.full;
 		if (record)
-			ga_put_options(&e, GO_ARG7(ctx), (__u64)GO_ARG8(ctx));
+			ga_put_options(&e, opts, nopts);
 	}
 	if (e.new_root) {
 		tb_new_root(&c.sc);
@@ -533,10 +531,34 @@ int uprobe_global_new_span(struct pt_regs *ctx)
 	}
 	if (bpf_map_update_elem(&global_starts, &gk, &c, BPF_ANY)) {
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
-		return 0;
+		return;
 	}
 	if (record && ga_sampled(&c))
 		ga_send(ctx, &e, &c);
+}
+
+SEC("uprobe")
+int uprobe_global_new_span(struct pt_regs *ctx)
+{
+	/* t *tracer, ctx (itab, data), autoSpan *bool, name (ptr, len), opts (ptr, len, cap) */
+	ga_start(ctx, GO_ARG1(ctx), GO_ARG3(ctx), GO_ARG5(ctx), (__u64)GO_ARG6(ctx), GO_ARG7(ctx), (__u64)GO_ARG8(ctx));
+	return 0;
+}
+
+/*
+ * otel before v1.33 has no newSpan: (*tracer).Start(t, ctx, name, opts) makes the span itself, unless an SDK was
+ * registered since the tracer was handed out (t.delegate, an atomic.Value, holds its tracer then).
+ */
+const volatile __u64 off_tracer_delegate = 0;  /* internal/global.tracer.delegate */
+
+SEC("uprobe")
+int uprobe_global_start(struct pt_regs *ctx)
+{
+	/* t *tracer, ctx (itab, data), name (ptr, len), opts (ptr, len, cap) */
+	const char *t = GO_ARG1(ctx);
+	if (go_read_ptr((void *)t, off_tracer_delegate))
+		return 0;  /* the SDK's span */
+	ga_start(ctx, t, GO_ARG3(ctx), GO_ARG4(ctx), (__u64)GO_ARG5(ctx), GO_ARG6(ctx), (__u64)GO_ARG7(ctx));
 	return 0;
 }
 

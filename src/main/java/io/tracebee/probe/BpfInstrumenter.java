@@ -51,7 +51,8 @@ public final class BpfInstrumenter implements Instrumenter {
         List<ProbeState> states = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
         for (ProbeSpec spec : probes) {
-            if (spec.uprobes().stream().noneMatch(u -> binary.function(u.symbol()).isPresent())) {
+            if (spec.uprobes().stream().noneMatch(u -> binary.function(u.symbol()).isPresent())
+                    || !spec.setup().appliesTo(binary)) {
                 continue; // the library is not linked into this program: nothing to trace, nothing to report
             }
             states.add(attach(spec, binary, binaryPath, pid, targetId, resources));

@@ -29,6 +29,14 @@ public record ProbeSpec(String library, String object, String module, List<Uprob
         };
 
         /**
+         * Whether the probe is meant for this binary at all, e.g. one of two specs for a library's releases
+         * before and after a change: one that is not is left out, as a library the program does not link is.
+         */
+        default boolean appliesTo(GoBinary binary) {
+            return true;
+        }
+
+        /**
          * Why this binary cannot get the probe although it has the functions (e.g. a library release older than
          * the oldest the program reads), or empty.
          */

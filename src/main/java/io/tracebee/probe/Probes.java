@@ -22,7 +22,8 @@ public final class Probes {
                     GoRedisProbes.CLIENT, HttpRouteProbes.GIN, HttpRouteProbes.GORILLA,
                     HttpRouteProbes.GORILLA_POINTER_RECEIVER, KafkaGoProbes.PRODUCER, KafkaGoProbes.CONSUMER,
                     GrpcProbes.SERVER, GrpcProbes.CLIENT, ManualSpanProbes.AUTO_SDK_SPANS,
-                    ManualSpanProbes.OTEL_SDK_SPANS, ManualSpanProbes.GLOBAL_API_SPANS);
+                    ManualSpanProbes.OTEL_SDK_SPANS, ManualSpanProbes.GLOBAL_API_SPANS,
+                    ManualSpanProbes.GLOBAL_API_SPANS_BEFORE_1_33);
 
     /**
      * Every struct member any probe may need: the probes' own offsets plus members read through a

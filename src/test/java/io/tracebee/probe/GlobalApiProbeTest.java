@@ -25,11 +25,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Spans made through the OpenTelemetry global API with no SDK registered (src/test/go/globalapi, otel v1.47.0),
+ * Spans made through the OpenTelemetry global API with no SDK registered (src/test/go/globalapi: otel v1.47.0,
+ * and v1.25.0 from before the API's newSpan hook),
  * under this kernel's lockdown: the global tracer's spans record nothing, so tracebee rebuilds them from the
  * calls made on them — name (and SetName), kind, typed attributes, links at start and added later, events,
  * RecordError, status, explicit timestamps, WithNewRoot — with parents in the automatic trace, and the
@@ -42,9 +44,10 @@ class GlobalApiProbeTest {
     private final SpanAssembler assembler = new SpanAssembler(WallClock.javaClocks());
     private final Resource resource = new Resource(Attributes.builder().put("service.name", "svc").build());
 
-    @Test
-    void globalApiSpansAreRebuiltInTheAutomaticTrace() throws Exception {
-        try (GoServer server = GoServer.start("globalapi-go1.26")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"globalapi-go1.26", "globalapi-go1.23-oldest"})
+    void globalApiSpansAreRebuiltInTheAutomaticTrace(String fixture) throws Exception {
+        try (GoServer server = GoServer.start(fixture)) {
             BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, harness.maps, new OffsetResolver(OffsetTable.load()));
             Instrumentation inst = instrumenter.instrument(Path.of("/proc/" + server.pid() + "/exe"), (int) server.pid(), 5);
             assertThat(inst.probes()).filteredOn(p -> p.library().equals("otel global api")).singleElement()

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  */
 final class GlobalApiSetup implements ProbeSpec.Setup {
     static final String GLOBAL = "go.opentelemetry.io/otel/internal/global";
+    static final String NEW_SPAN = GLOBAL + ".(*tracer).newSpan";
     static final String TRACE = "go.opentelemetry.io/otel/trace";
     static final String SPAN_ITAB = "go:itab." + GLOBAL + ".nonRecordingSpan," + TRACE + ".Span";
     private static final Pattern CLOSURE = Pattern.compile("\\.(WithSpanKind|WithLinks|WithNewRoot)\\.func\\d+$");
@@ -42,6 +43,18 @@ final class GlobalApiSetup implements ProbeSpec.Setup {
     private static final int NO_MESSAGE = 0xffff;
     /** Error types whose message is a string field at offset 0: errors.New, fmt.Errorf with and without %w. */
     static final Set<String> MESSAGE_FIRST = Set.of("*errors.errorString", "*fmt.wrapError", "*fmt.wrapErrors");
+
+    private final boolean beforeNewSpan;
+
+    /** @param beforeNewSpan for otel before v1.33, which has no {@code newSpan}: applies only to such binaries */
+    GlobalApiSetup(boolean beforeNewSpan) {
+        this.beforeNewSpan = beforeNewSpan;
+    }
+
+    @Override
+    public boolean appliesTo(GoBinary binary) {
+        return binary.function(NEW_SPAN).isPresent() != beforeNewSpan;
+    }
 
     @Override
     public Optional<String> skipReason(GoBinary binary) {

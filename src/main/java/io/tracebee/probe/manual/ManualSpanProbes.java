@@ -4,6 +4,7 @@ import io.tracebee.probe.ProbeSpec;
 import io.tracebee.probe.ProbeSpec.OffsetSpec;
 import io.tracebee.probe.ProbeSpec.UprobeSpec;
 import io.tracebee.probe.goruntime.GoRuntimeProbes;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -58,29 +59,45 @@ public final class ManualSpanProbes {
      * src/main/bpf/global_api.bpf.c}): rebuilt from the calls made on them, from {@code newSpan}, the hook
      * otel keeps for eBPF (v1.33 and later), to {@code End}.
      */
-    public static final ProbeSpec GLOBAL_API_SPANS = new ProbeSpec(
-            "otel global api",
-            "global_api",
-            OTEL,
-            List.of(new UprobeSpec(GLOBAL + "(*tracer).newSpan", "uprobe_global_new_span", "uprobe_global_new_span_return"),
-                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).SetAttributes", "uprobe_global_set_attributes", null, true),
-                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).SetName", "uprobe_global_set_name", null, true),
-                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).SetStatus", "uprobe_global_set_status", null, true),
-                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).AddEvent", "uprobe_global_add_event", null, true),
-                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).RecordError", "uprobe_global_record_error", null, true),
-                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).AddLink", "uprobe_global_add_link", null, true),
-                    new UprobeSpec(GLOBAL + "(*nonRecordingSpan).End", "uprobe_global_end", null, true)),
-            List.of(GoRuntimeProbes.GOID,
-                    new OffsetSpec("off_tracer_name", GLOBAL + "tracer", "name", null),
-                    new OffsetSpec("off_kv_value", ATTRIBUTE + "KeyValue", "Value", null),
-                    new OffsetSpec("off_value_type", ATTRIBUTE + "Value", "vtype", null),
-                    new OffsetSpec("off_value_numeric", ATTRIBUTE + "Value", "numeric", null),
-                    new OffsetSpec("off_value_stringly", ATTRIBUTE + "Value", "stringly", null),
-                    new OffsetSpec("off_value_slice", ATTRIBUTE + "Value", "slice", null),
-                    new OffsetSpec("off_link_attrs", OTEL_TRACE + "Link", "Attributes", null),
-                    new OffsetSpec("off_sc_trace_id", OTEL_TRACE + "SpanContext", "traceID", null),
-                    new OffsetSpec("off_sc_span_id", OTEL_TRACE + "SpanContext", "spanID", null),
-                    new OffsetSpec("off_sc_flags", OTEL_TRACE + "SpanContext", "traceFlags", null),
-                    new OffsetSpec("off_sc_remote", OTEL_TRACE + "SpanContext", "remote", null)),
-            new GlobalApiSetup());
+    public static final ProbeSpec GLOBAL_API_SPANS = globalApi(
+            new UprobeSpec(GLOBAL + "(*tracer).newSpan", "uprobe_global_new_span", "uprobe_global_new_span_return"),
+            false);
+
+    /** The same for otel before v1.33, whose {@code (*tracer).Start} makes the span itself. */
+    public static final ProbeSpec GLOBAL_API_SPANS_BEFORE_1_33 = globalApi(
+            new UprobeSpec(GLOBAL + "(*tracer).Start", "uprobe_global_start", "uprobe_global_new_span_return"),
+            true);
+
+    private static ProbeSpec globalApi(UprobeSpec start, boolean beforeNewSpan) {
+        List<OffsetSpec> offsets = new ArrayList<>(List.of(GoRuntimeProbes.GOID,
+                new OffsetSpec("off_tracer_name", GLOBAL + "tracer", "name", null),
+                new OffsetSpec("off_kv_value", ATTRIBUTE + "KeyValue", "Value", null),
+                new OffsetSpec("off_value_type", ATTRIBUTE + "Value", "vtype", null),
+                new OffsetSpec("off_value_numeric", ATTRIBUTE + "Value", "numeric", null),
+                new OffsetSpec("off_value_stringly", ATTRIBUTE + "Value", "stringly", null),
+                new OffsetSpec("off_value_slice", ATTRIBUTE + "Value", "slice", null),
+                new OffsetSpec("off_link_attrs", OTEL_TRACE + "Link", "Attributes", null),
+                new OffsetSpec("off_sc_trace_id", OTEL_TRACE + "SpanContext", "traceID", null),
+                new OffsetSpec("off_sc_span_id", OTEL_TRACE + "SpanContext", "spanID", null),
+                new OffsetSpec("off_sc_flags", OTEL_TRACE + "SpanContext", "traceFlags", null),
+                new OffsetSpec("off_sc_remote", OTEL_TRACE + "SpanContext", "remote", null)));
+        if (beforeNewSpan) {
+            offsets.add(new OffsetSpec("off_tracer_delegate", GLOBAL + "tracer", "delegate", null));
+        }
+        String span = GLOBAL + "(*nonRecordingSpan).";
+        return new ProbeSpec(
+                "otel global api",
+                "global_api",
+                OTEL,
+                List.of(start,
+                        new UprobeSpec(span + "SetAttributes", "uprobe_global_set_attributes", null, true),
+                        new UprobeSpec(span + "SetName", "uprobe_global_set_name", null, true),
+                        new UprobeSpec(span + "SetStatus", "uprobe_global_set_status", null, true),
+                        new UprobeSpec(span + "AddEvent", "uprobe_global_add_event", null, true),
+                        new UprobeSpec(span + "RecordError", "uprobe_global_record_error", null, true),
+                        new UprobeSpec(span + "AddLink", "uprobe_global_add_link", null, true),
+                        new UprobeSpec(span + "End", "uprobe_global_end", null, true)),
+                List.copyOf(offsets),
+                new GlobalApiSetup(beforeNewSpan));
+    }
 }
