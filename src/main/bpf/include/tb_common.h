@@ -299,6 +299,7 @@ static __always_inline void tb_new_root(struct tb_span_context *sc)
 	tb_random_bytes(sc->trace_id, TB_TRACE_ID_SIZE);
 	tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
 	sc->flags = 1;
+	sc->local_root = 1;
 }
 
 /* sc joins parent p's trace: p's trace id and flags; sc keeps its span id. */
@@ -306,6 +307,7 @@ static __always_inline void tb_join_trace(struct tb_span_context *sc, const stru
 {
 	__builtin_memcpy(sc->trace_id, p->trace_id, TB_TRACE_ID_SIZE);
 	sc->flags = p->flags;
+	sc->local_root = 0;
 }
 
 /* sc becomes a new child of p: p's trace and flags, a fresh span id. */

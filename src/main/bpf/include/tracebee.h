@@ -20,6 +20,7 @@ enum tb_event_kind {
 	TB_EV_KAFKA_CONSUMER = 6,
 	TB_EV_GRPC = 7,
 	TB_EV_MANUAL_SPAN = 8,
+	TB_EV_TRACE_ADOPT = 9,
 };
 
 /* Where a span's parent came from (struct tb_span_context.origin of the parent). */
@@ -36,7 +37,8 @@ struct tb_span_context {
 	__u8 span_id[TB_SPAN_ID_SIZE];
 	__u8 flags;   /* W3C trace-flags: bit 0 = sampled */
 	__u8 origin;  /* enum tb_origin; meaningful in an event's parent */
-	__u8 _pad[6];
+	__u8 local_root;  /* 1: the span began its trace in this process, with no parent (tb_new_root) */
+	__u8 _pad[5];
 };
 
 /*
@@ -344,6 +346,17 @@ enum tb_global_item {
 	TB_GI_DROPPED = 11,  /* u16: attributes left out for want of room */
 	TB_GI_SPAN = 12,     /* items after it belong to the span again */
 	TB_GI_NEW_ROOT = 13, /* WithNewRoot: the span ignores its context's parent */
+};
+
+/*
+ * Under lockdown an application's own OpenTelemetry SDK cannot see tracebee's spans, so a span it starts with
+ * no parent begins a trace of its own. When that happens inside an automatic span that is itself a local root
+ * (otel_sdk.bpf.c), the automatic span's trace takes the SDK's trace id: both land in one trace. h.sc is the
+ * automatic span; the agent rewrites its trace id, and that of every span in its trace it assembles from then on.
+ */
+struct tb_trace_adopt_event {
+	struct tb_event_header h;
+	__u8 trace_id[TB_TRACE_ID_SIZE];  /* the SDK span's trace id */
 };
 
 #endif /* TRACEBEE_H */

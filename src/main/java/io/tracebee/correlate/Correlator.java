@@ -1,10 +1,14 @@
 package io.tracebee.correlate;
 
+import io.tracebee.decode.BoundedMap;
 import io.tracebee.decode.EventHeader;
+import io.tracebee.decode.TraceAdoptEvent;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.span.Resource;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,11 +20,20 @@ import java.util.concurrent.atomic.LongAdder;
  * and counted, so a detached target never produces another span. Spans of unsampled traces (the
  * caller's W3C sampled flag was 0) stop here too, counted. Parents, within a process and across
  * processes, were decided in the kernel before the call ran (see tb_conn.h and go_headers.h).
+ *
+ * <p>One thing is left to this stage: a trace that began in a traced process and in which the application's
+ * own OpenTelemetry SDK began a trace of its own (it cannot see tracebee's spans under lockdown) takes the
+ * SDK's trace id ({@link TraceAdoptEvent}, the first one for that trace wins), so the spans this stage places
+ * from then on — the automatic root, which ends last, among them — land in the SDK's trace. Spans of the
+ * trace placed before (calls that ended before the SDK span began) keep tracebee's trace id.
  */
 public final class Correlator {
     private final ProcessDirectory processes;
     private final LongAdder detachedDrops = new LongAdder();
     private final LongAdder unsampled = new LongAdder();
+    private final LongAdder adoptionsForgotten = new LongAdder();
+    /** Trace ids taken from an application's SDK, by tracebee's trace id; the correlate stage's thread only. */
+    private final Map<TraceId, byte[]> adopted = new BoundedMap<>(65_536, adoptionsForgotten);
 
     public Correlator(ProcessDirectory processes) {
         this.processes = processes;
@@ -30,6 +43,10 @@ public final class Correlator {
         List<CorrelatedEvent> out = new ArrayList<>(events.size());
         for (TracedEvent e : events) {
             EventHeader h = e.header();
+            if (e instanceof TraceAdoptEvent adopt) {
+                adopted.putIfAbsent(new TraceId(h.traceId()), adopt.traceId());
+                continue;
+            }
             Resource resource = processes.resourceFor(h.target(), h.pid());
             if (resource == null) {
                 detachedDrops.increment();
@@ -41,7 +58,8 @@ public final class Correlator {
                 unsampled.increment();
                 continue;
             }
-            out.add(new CorrelatedEvent(e, h.traceId(), h.parentSpanId(), h.traceFlags(), resource));
+            byte[] traceId = adopted.isEmpty() ? h.traceId() : adopted.getOrDefault(new TraceId(h.traceId()), h.traceId());
+            out.add(new CorrelatedEvent(e, traceId, h.parentSpanId(), h.traceFlags(), resource));
         }
         return out;
     }
@@ -49,6 +67,13 @@ public final class Correlator {
     /** Spans not exported because their trace is not sampled (W3C trace-flags from the caller). */
     public long unsampled() {
         return unsampled.sum();
+    }
+
+    /** A trace id as a map key. */
+    private record TraceId(long high, long low) {
+        TraceId(byte[] id) {
+            this(ByteBuffer.wrap(id).getLong(0), ByteBuffer.wrap(id).getLong(8));
+        }
     }
 
     /** Events dropped because their process was not (or no longer) attached. */

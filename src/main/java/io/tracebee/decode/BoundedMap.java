@@ -5,11 +5,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /** An insertion-ordered map that drops its oldest entry, counting it, once it holds more than {@code max}. */
-final class BoundedMap<K, V> extends LinkedHashMap<K, V> {
+public final class BoundedMap<K, V> extends LinkedHashMap<K, V> {
     private final int max;
     private final LongAdder evicted;
 
-    BoundedMap(int max, LongAdder evicted) {
+    public BoundedMap(int max, LongAdder evicted) {
         this.max = max;
         this.evicted = evicted;
     }

@@ -16,6 +16,7 @@ public final class EventLayout {
     public static final int KIND_KAFKA_CONSUMER = 6;
     public static final int KIND_GRPC = 7;
     public static final int KIND_MANUAL_SPAN = 8;
+    public static final int KIND_TRACE_ADOPT = 9;
 
     public static final int TRACE_ID_SIZE = 16;
     public static final int SPAN_ID_SIZE = 8;
@@ -25,6 +26,7 @@ public final class EventLayout {
     public static final int SC_SPAN_ID = 16;
     public static final int SC_FLAGS = 24;
     public static final int SC_ORIGIN = 25;
+    public static final int SC_LOCAL_ROOT = 26;
     public static final int SC_SIZE = 32;
 
     // enum tb_origin
@@ -253,4 +255,23 @@ public final class EventLayout {
     public static final int MANUAL_FLAGS = 125;
     public static final int MANUAL_DATA = 128;
     public static final int MANUAL_SIZE = MANUAL_DATA + MANUAL_CHUNK;
+
+    // enum tb_global_item: the items of a global-API record (source MANUAL_GLOBAL_API)
+    public static final int GI_START = 1;
+    public static final int GI_NAME = 2;
+    public static final int GI_KIND = 3;
+    public static final int GI_TIME = 4;
+    public static final int GI_ATTR = 5;
+    public static final int GI_STATUS = 6;
+    public static final int GI_EVENT = 7;
+    public static final int GI_ERROR = 8;
+    public static final int GI_LINK = 9;
+    public static final int GI_END = 10;
+    public static final int GI_DROPPED = 11;
+    public static final int GI_SPAN = 12;
+    public static final int GI_NEW_ROOT = 13;
+
+    // struct tb_trace_adopt_event
+    public static final int ADOPT_TRACE_ID = 112;
+    public static final int ADOPT_SIZE = 128;
 }

@@ -18,8 +18,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class GlobalApiRecords {
     static final int MAX_OPEN = 16_384;
-    static final int ITEM_START = 1;
-    static final int ITEM_END = 10;
 
     private record Key(int pid, long spanId) {
     }
@@ -47,7 +45,7 @@ final class GlobalApiRecords {
         Key key = new Key(h.pid(), spanId(h));
         int first = body[0] & 0xff;
         Open span;
-        if (first == ITEM_START) {
+        if (first == EventLayout.GI_START) {
             if (open.remove(key) != null) {
                 incomplete.increment();
             }
@@ -61,7 +59,7 @@ final class GlobalApiRecords {
             }
         }
         span.body.writeBytes(body);
-        if (first != ITEM_END) {
+        if (first != EventLayout.GI_END) {
             return null;
         }
         open.remove(key);

@@ -2,6 +2,6 @@ package io.tracebee.decode;
 
 /** A decoded kernel event; one implementation per event kind. */
 public sealed interface TracedEvent permits HttpServerEvent, HttpClientEvent, DbEvent, RedisEvent,
-        KafkaProducerEvent, KafkaConsumerEvent, GrpcEvent, ManualSpanEvent {
+        KafkaProducerEvent, KafkaConsumerEvent, GrpcEvent, ManualSpanEvent, TraceAdoptEvent {
     EventHeader header();
 }

@@ -2,6 +2,7 @@ package io.tracebee.span;
 
 import io.tracebee.correlate.CorrelatedEvent;
 import io.tracebee.decode.EventHeader;
+import io.tracebee.decode.EventLayout;
 import io.tracebee.decode.ManualSpanEvent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,19 +21,6 @@ import java.util.List;
  * <p>A cut record (an item that runs past the body) ends the reading there; what came before is kept.
  */
 final class GlobalApiSpans {
-    static final int START = 1;
-    static final int NAME = 2;
-    static final int KIND = 3;
-    static final int TIME = 4;
-    static final int ATTR = 5;
-    static final int STATUS = 6;
-    static final int EVENT = 7;
-    static final int ERROR = 8;
-    static final int LINK = 9;
-    static final int END = 10;
-    static final int DROPPED = 11;
-    static final int SPAN = 12;
-    static final int NEW_ROOT = 13;
 
     /** attribute.Type */
     static final int BOOL = 1;
@@ -131,23 +119,23 @@ final class GlobalApiSpans {
     private static void item(ByteBuffer b, State s) {
         int tag = b.get() & 0xff;
         switch (tag) {
-            case START -> {
+            case EventLayout.GI_START -> {
                 s.scope = string(b);
                 s.name = string(b);
                 s.current = s.span;
             }
-            case NAME -> s.name = string(b);
-            case KIND -> s.kind = ManualSpans.kind(b.get() & 0xff);
-            case TIME -> time(s, goTime(b.getLong(), b.getLong()));
-            case ATTR -> attribute(b, s.current.attributes);
-            case STATUS -> status(s, b.getInt(), string(b));
-            case EVENT -> {
+            case EventLayout.GI_NAME -> s.name = string(b);
+            case EventLayout.GI_KIND -> s.kind = ManualSpans.kind(b.get() & 0xff);
+            case EventLayout.GI_TIME -> time(s, goTime(b.getLong(), b.getLong()));
+            case EventLayout.GI_ATTR -> attribute(b, s.current.attributes);
+            case EventLayout.GI_STATUS -> status(s, b.getInt(), string(b));
+            case EventLayout.GI_EVENT -> {
                 long at = s.clock.toEpochNanos(b.getLong());
                 EventBuilder ev = new EventBuilder(string(b), at);
                 s.events.add(ev);
                 s.current = ev;
             }
-            case ERROR -> {
+            case EventLayout.GI_ERROR -> {
                 long at = s.clock.toEpochNanos(b.getLong());
                 String type = string(b);
                 String message = string(b);
@@ -161,7 +149,7 @@ final class GlobalApiSpans {
                 s.events.add(ev);
                 s.current = ev;
             }
-            case LINK -> {
+            case EventLayout.GI_LINK -> {
                 byte[] traceId = new byte[16];
                 byte[] spanId = new byte[8];
                 b.get(traceId).get(spanId);
@@ -174,13 +162,13 @@ final class GlobalApiSpans {
                     s.links.add(l);
                 }
             }
-            case END -> {
+            case EventLayout.GI_END -> {
                 s.ended = true;
                 s.current = s.span;
             }
-            case DROPPED -> s.current.dropped += b.getShort() & 0xffff;
-            case SPAN -> s.current = s.span;
-            case NEW_ROOT -> {
+            case EventLayout.GI_DROPPED -> s.current.dropped += b.getShort() & 0xffff;
+            case EventLayout.GI_SPAN -> s.current = s.span;
+            case EventLayout.GI_NEW_ROOT -> {
                 // the ids already say so (the kernel made the span a root)
             }
             default -> throw new IllegalArgumentException("unknown item " + tag);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracebee.decode.EventBytes;
 import io.tracebee.decode.EventDecoder;
+import io.tracebee.decode.EventHeader;
+import io.tracebee.decode.EventLayout;
+import io.tracebee.decode.TraceAdoptEvent;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.span.Attributes;
 import io.tracebee.span.Resource;
@@ -22,6 +25,33 @@ class CorrelatorTest {
         assertThat(out.get(0).resource()).isSameAs(RESOURCE);
         assertThat(c.unsampled()).isEqualTo(1);
         assertThat(c.detachedDrops()).isEqualTo(1);
+    }
+
+    @Test
+    void aTraceThatAdoptedAnSdkTraceIdPlacesItsLaterSpansThere() {
+        Correlator c = new Correlator((target, pid) -> RESOURCE);
+        byte[] ours = id(16, 1);
+        byte[] sdk = id(16, 2);
+        byte[] later = id(16, 3);
+        EventHeader h = new EventHeader(EventLayout.KIND_TRACE_ADOPT, 1, 1, 0, 0, 0, 1, ours, id(8, 4), 1, new byte[8], 0);
+        List<CorrelatedEvent> before = c.correlate(List.of(event(ours, "/before")));
+        List<CorrelatedEvent> out = c.correlate(List.of(new TraceAdoptEvent(h, sdk), new TraceAdoptEvent(h, later),
+                event(ours, "/root"), event(id(16, 9), "/other")));
+        assertThat(before.get(0).traceId()).as("placed before: keeps its id").isEqualTo(ours);
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).traceId()).as("the first adoption wins").isEqualTo(sdk);
+        assertThat(out.get(1).traceId()).isEqualTo(id(16, 9));
+    }
+
+    private static byte[] id(int n, int last) {
+        byte[] id = new byte[n];
+        id[n - 1] = (byte) last;
+        return id;
+    }
+
+    private static TracedEvent event(byte[] traceId, String path) {
+        byte[] rec = EventBytes.httpServer().target(1).ids(traceId, id(8, 7), 1, new byte[8]).method("GET").path(path).bytes();
+        return new EventDecoder().decodeOne(rec, 0, rec.length);
     }
 
     private static TracedEvent event(long target, int flags, String path) {

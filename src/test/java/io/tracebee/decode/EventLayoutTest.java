@@ -270,6 +270,23 @@ class EventLayoutTest {
         assertThat(MANUAL_FLAGS).isEqualTo(off(e, "flags"));
         assertThat(MANUAL_DATA).isEqualTo(off(e, "data"));
         assertThat(MANUAL_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(MANUAL_GLOBAL_API).isEqualTo(EventLayoutNative.constant("TB_MANUAL_GLOBAL_API"));
+        int[] items = {GI_START, GI_NAME, GI_KIND, GI_TIME, GI_ATTR, GI_STATUS, GI_EVENT, GI_ERROR, GI_LINK, GI_END,
+            GI_DROPPED, GI_SPAN, GI_NEW_ROOT};
+        String[] names = {"START", "NAME", "KIND", "TIME", "ATTR", "STATUS", "EVENT", "ERROR", "LINK", "END", "DROPPED",
+            "SPAN", "NEW_ROOT"};
+        for (int i = 0; i < items.length; i++) {
+            assertThat(items[i]).as(names[i]).isEqualTo(EventLayoutNative.constant("TB_GI_" + names[i]));
+        }
+    }
+
+    @Test
+    void traceAdoptEventMatchesTheHeader() {
+        String e = "tb_trace_adopt_event";
+        assertThat(KIND_TRACE_ADOPT).isEqualTo(EventLayoutNative.constant("TB_EV_TRACE_ADOPT"));
+        assertThat(ADOPT_TRACE_ID).isEqualTo(off(e, "trace_id"));
+        assertThat(ADOPT_SIZE).isEqualTo(EventLayoutNative.sizeOf(e));
+        assertThat(SC_LOCAL_ROOT).isEqualTo(off("tb_span_context", "local_root"));
         assertThat(MANUAL_CHUNK).isEqualTo(EventLayoutNative.constant("TB_MANUAL_CHUNK"));
         assertThat(MANUAL_MAX_CHUNKS).isEqualTo(EventLayoutNative.constant("TB_MANUAL_MAX_CHUNKS"));
         assertThat(MANUAL_AUTO_SDK).isEqualTo(EventLayoutNative.constant("TB_MANUAL_AUTO_SDK"));

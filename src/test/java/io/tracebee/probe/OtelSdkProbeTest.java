@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracebee.control.Instrumenter.Instrumentation;
 import io.tracebee.control.ProbeState;
+import io.tracebee.correlate.CorrelatedEvent;
+import io.tracebee.correlate.Correlator;
 import io.tracebee.decode.HttpClientEvent;
 import io.tracebee.decode.HttpServerEvent;
+import io.tracebee.decode.TraceAdoptEvent;
 import io.tracebee.e2e.GoServer;
+import io.tracebee.span.Attributes;
 import io.tracebee.span.Hex;
+import io.tracebee.span.Resource;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -18,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * An application with its own registered OpenTelemetry Go SDK, under this kernel's lockdown: tracebee reads the
  * SDK span's ids (nothing is written into it) and makes the automatic spans started with its context its
  * children, in the SDK's trace — the HTTP client call and, through the same-host link, the server it reaches —
- * and sampled out with it when the SDK sampled it out.
+ * and sampled out with it when the SDK sampled it out. A request span that began its trace here takes the trace
+ * id of the SDK span begun in it, so both land in one trace.
  */
 class OtelSdkProbeTest {
     private static final Pattern IDS = Pattern.compile("trace=(\\p{XDigit}{32}) span=(\\p{XDigit}{16}) sampled=true");
@@ -35,6 +43,7 @@ class OtelSdkProbeTest {
                     .satisfies(p -> assertThat(p.state()).as(p.reason()).isEqualTo("attached"))
                     .extracting(ProbeState::offsetSource).isEqualTo("dwarf");
 
+            Correlator correlator = new Correlator((target, pid) -> new Resource(Attributes.builder().put("service.name", "svc").build()));
             for (int i = 0; i < 3; i++) {
                 harness.events.clear();
                 Matcher ids = IDS.matcher(server.get("/sdk").body());
@@ -45,7 +54,25 @@ class OtelSdkProbeTest {
                 assertThat(Hex.encode(ping.header().traceId())).as("in the SDK's trace").isEqualTo(ids.group(1));
                 assertThat(pinged.header().parentSpanId()).isEqualTo(ping.header().spanId());
                 assertThat(Hex.encode(pinged.header().traceId())).isEqualTo(ids.group(1));
+
+                // the request's span began its trace here, and so did the SDK span in it: the request's trace
+                // takes the SDK's id, so the automatic server span lands in the SDK's trace
+                HttpServerEvent request = (HttpServerEvent) harness.await(e -> e instanceof HttpServerEvent h && h.path().equals("/sdk"));
+                TraceAdoptEvent adopt = (TraceAdoptEvent) harness.await(e -> e instanceof TraceAdoptEvent);
+                assertThat(adopt.header().spanId()).isEqualTo(request.header().spanId());
+                assertThat(Hex.encode(adopt.traceId())).isEqualTo(ids.group(1));
+                assertThat(request.header().parentSpanId()).as("a local root").isEqualTo(new byte[8]);
+                List<CorrelatedEvent> placed = correlator.correlate(List.of(adopt, request));
+                assertThat(placed).singleElement().satisfies(c -> assertThat(Hex.encode(c.traceId())).isEqualTo(ids.group(1)));
             }
+
+            // a request that continues a caller's trace is no local root: it keeps the caller's trace
+            harness.events.clear();
+            String caller = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+            assertThat(IDS.matcher(server.get("/sdk", Map.of("traceparent", caller)).body()).matches()).isTrue();
+            HttpServerEvent continued = (HttpServerEvent) harness.await(e -> e instanceof HttpServerEvent h && h.path().equals("/sdk"));
+            assertThat(Hex.encode(continued.header().traceId())).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+            assertThat(harness.events).noneMatch(e -> e instanceof TraceAdoptEvent);
 
             // a span the SDK sampled out: the calls in it are sampled out with it
             harness.events.clear();
