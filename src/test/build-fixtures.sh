@@ -22,6 +22,7 @@
 #   autosdk-go1.26               HTTP service making spans by hand with the OTel Go Auto SDK, newest (src/test/go/autosdk)
 #   autosdk-go1.23-oldest        the same with auto/sdk v1.1.0 and otel v1.32.0 (go.oldest.mod)
 #   otelsdk-go1.26               HTTP service with its own registered OTel Go SDK, newest (src/test/go/otelsdk)
+#   otelsdk-go1.23-oldest        the same with otel/sdk v1.25.0 (go.oldest.mod)
 #   globalapi-go1.26             HTTP service making spans through the OTel global API, no SDK (src/test/go/globalapi)
 #   globalapi-go1.23-oldest      the same with otel v1.25.0, before newSpan (go.oldest.mod)
 #   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug exporters)
@@ -150,6 +151,7 @@ build_module autosdk-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/autosdk"
 build_module autosdk-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/autosdk" -modfile=go.oldest.mod
 # the application's own OpenTelemetry Go SDK
 build_module otelsdk-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/otelsdk"
+build_module otelsdk-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/otelsdk" -modfile=go.oldest.mod
 # the OpenTelemetry global API with no SDK registered
 build_module globalapi-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/globalapi"
 build_module globalapi-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/globalapi" -modfile=go.oldest.mod

@@ -18,11 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * An application with its own registered OpenTelemetry Go SDK, under this kernel's lockdown: tracebee reads the
+ * An application with its own registered OpenTelemetry Go SDK (otel/sdk v1.47.0 on Go 1.26, v1.25.0 on Go 1.23), under this kernel's lockdown: tracebee reads the
  * SDK span's ids (nothing is written into it) and makes the automatic spans started with its context its
  * children, in the SDK's trace — the HTTP client call and, through the same-host link, the server it reaches —
  * and sampled out with it when the SDK sampled it out. A request span that began its trace here takes the trace
@@ -34,9 +35,10 @@ class OtelSdkProbeTest {
     @RegisterExtension
     final ProbeHarness harness = new ProbeHarness();
 
-    @Test
-    void automaticSpansInAnSdkSpanAreItsChildren() throws Exception {
-        try (GoServer server = GoServer.start("otelsdk-go1.26")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"otelsdk-go1.26", "otelsdk-go1.23-oldest"})
+    void automaticSpansInAnSdkSpanAreItsChildren(String fixture) throws Exception {
+        try (GoServer server = GoServer.start(fixture)) {
             BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, harness.maps, new OffsetResolver(OffsetTable.load()));
             Instrumentation inst = instrumenter.instrument(Path.of("/proc/" + server.pid() + "/exe"), (int) server.pid(), 5);
             assertThat(inst.probes()).filteredOn(p -> p.library().equals("otel sdk")).singleElement()
