@@ -513,6 +513,8 @@ static __always_inline void ga_start(struct pt_regs *ctx, const char *t, void *g
 				     const char *opts, __u64 nopts)
 {
 	struct tb_goroutine_key gk = tb_goroutine(ctx);
+	if (tb_call_restarted(&global_starts, &gk, t))
+		return;  /* the prologue grew the stack and ran the entry again: the span has its ids and record */
 	struct tb_call c = {};
 	tb_call_begin(ctx, &c, (void *)t, goctx);
 	struct ga_enc e = {};

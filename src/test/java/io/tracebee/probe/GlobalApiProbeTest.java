@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -123,6 +124,23 @@ class GlobalApiProbeTest {
             assertThat(detached.parentSpanId()).as("a new root starts a sampled trace").isEqualTo(new byte[8]);
             assertThat(new ArrayList<>(harness.events)).filteredOn(e -> e instanceof ManualSpanEvent)
                     .as("only the new root is recorded").hasSize(1);
+            inst.close();
+        }
+    }
+
+    /** Options, closures and error types are recognised by symbol: a stripped binary skips the probe, saying why. */
+    @Test
+    void aStrippedBinarySkipsTheProbeAndIsStillTraced() throws Exception {
+        try (GoServer server = GoServer.start("globalapi-go1.26-stripped")) {
+            BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, harness.maps, new OffsetResolver(OffsetTable.load()));
+            Instrumentation inst = instrumenter.instrument(Path.of("/proc/" + server.pid() + "/exe"), (int) server.pid(), 5);
+            assertThat(inst.probes()).filteredOn(p -> p.library().equals("otel global api")).singleElement()
+                    .satisfies(p -> assertThat(p.state()).isEqualTo("skipped"))
+                    .extracting(ProbeState::reason).asString().contains("stripped");
+            assertThat(server.get("/global").body()).isEqualTo("ok");
+            HttpServerEvent request = (HttpServerEvent) harness.await(e -> e instanceof HttpServerEvent h && h.path().equals("/global"));
+            HttpClientEvent ping = (HttpClientEvent) harness.await(e -> e instanceof HttpClientEvent c && c.path().equals("/ping"));
+            assertThat(ping.header().parentSpanId()).as("the request's child, without the manual spans between").isEqualTo(request.header().spanId());
             inst.close();
         }
     }
