@@ -23,9 +23,11 @@
 #   autosdk-go1.23-oldest        the same with auto/sdk v1.1.0 and otel v1.32.0 (go.oldest.mod)
 #   otelsdk-go1.26               HTTP service with its own registered OTel Go SDK, newest (src/test/go/otelsdk)
 #   otelsdk-go1.23-oldest        the same with otel/sdk v1.25.0 (go.oldest.mod)
+#   otelsdk-go1.26-nodwarf       newest, -ldflags=-w (symbols kept, no DWARF: offsets from the tables)
 #   globalapi-go1.26             HTTP service making spans through the OTel global API, no SDK (src/test/go/globalapi)
 #   globalapi-go1.23-oldest      the same with otel v1.25.0, before newSpan (go.oldest.mod)
 #   globalapi-go1.26-stripped    newest, -ldflags='-s -w'
+#   globalapi-go1.26-nodwarf     newest, -ldflags=-w (symbols kept, no DWARF: offsets from the tables)
 #   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug exporters)
 #   python-venv                  the interop test's Python service (OpenTelemetry, Flask from PyPI)
 #   kafka/                       Apache Kafka's jars from Maven Central (src/test/peers/fetch-kafka.sh)
@@ -153,10 +155,12 @@ build_module autosdk-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/autosdk" -modfi
 # the application's own OpenTelemetry Go SDK
 build_module otelsdk-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/otelsdk"
 build_module otelsdk-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/otelsdk" -modfile=go.oldest.mod
+build_module otelsdk-go1.26-nodwarf "${GO_VERSIONS[-1]}" "$HERE/go/otelsdk" -ldflags=-w
 # the OpenTelemetry global API with no SDK registered
 build_module globalapi-go1.26 "${GO_VERSIONS[-1]}" "$HERE/go/globalapi"
 build_module globalapi-go1.23-oldest "${GO_VERSIONS[0]}" "$HERE/go/globalapi" -modfile=go.oldest.mod
 build_module globalapi-go1.26-stripped "${GO_VERSIONS[-1]}" "$HERE/go/globalapi" "-ldflags=-s -w"
+build_module globalapi-go1.26-nodwarf "${GO_VERSIONS[-1]}" "$HERE/go/globalapi" -ldflags=-w
 # the version matrix: PostgreSQL drivers at their oldest supported releases (go.oldest.mod) on older Go
 for v in "${GO_VERSIONS[@]:0:3}"; do
   build_module "dbserver-go${v%.*}-oldest" "$v" "$HERE/go/dbserver" -tags=pgonly -modfile=go.oldest.mod

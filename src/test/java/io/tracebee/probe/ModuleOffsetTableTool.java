@@ -69,8 +69,10 @@ public final class ModuleOffsetTableTool {
         ModuleOffsetTableTool tool = new ModuleOffsetTableTool(ModuleProxy.fromEnvironment(),
                 new ModuleBuilder(cache, retryFailed), toolchain, cross);
         List<ModuleTable> tables = new ArrayList<>();
-        for (ModuleTemplate t : templates(modules)) {
-            tables.add(tool.generate(t));
+        List<ModuleTemplate> templates = templates(modules);
+        List<String> paths = templates.stream().map(ModuleTemplate::module).toList();
+        for (ModuleTemplate t : templates) {
+            tables.add(tool.generate(t, paths));
         }
         if (!tool.problems.isEmpty()) {
             tool.problems.forEach(p -> System.err.println("error: " + p));
@@ -101,9 +103,11 @@ public final class ModuleOffsetTableTool {
         return out;
     }
 
-    private ModuleTable generate(ModuleTemplate t) throws IOException, InterruptedException {
+    /** The table of one module; a member is the module's whose path is the longest of {@code modules} holding it. */
+    private ModuleTable generate(ModuleTemplate t, List<String> modules) throws IOException, InterruptedException {
         List<ModuleVersion> versions = t.explicit().isEmpty() ? t.select(proxy.versions(t.module())) : t.explicit();
-        List<OffsetSpec> specs = Probes.allOffsets().stream().filter(o -> inModule(o, t.module())).toList();
+        List<OffsetSpec> specs = Probes.allOffsets().stream().filter(o -> inModule(o, t.module())
+                && modules.stream().noneMatch(m -> m.length() > t.module().length() && inModule(o, m))).toList();
         System.err.printf("%s: %d releases to build (%s%s), %d members%n", t.module(), versions.size(), t.from(),
                 t.through() == null ? " through the newest" : " through " + t.through(), specs.size());
         TreeMap<ModuleVersion, Map<String, Long>> table = new TreeMap<>();

@@ -54,11 +54,13 @@ record ModuleTemplate(String name, String module, ModuleVersion from, ModuleVers
             p.load(r);
         }
         String module = require(p, file, "module");
+        // program=<dir>: build that template's main.go (modules released together can share one program)
+        String mainGo = Files.readString(dir.resolve(p.getProperty("program", ".").strip()).resolve("main.go"));
         String listed = p.getProperty("versions", "").strip();
         if (!listed.isEmpty()) {
             List<ModuleVersion> explicit = Arrays.stream(listed.split("[,\\s]+")).map(v -> version(file, v)).sorted().toList();
             return new ModuleTemplate(dir.getFileName().toString(), module, explicit.get(0),
-                    explicit.get(explicit.size() - 1), Selection.ALL, Files.readString(dir.resolve("main.go")), explicit);
+                    explicit.get(explicit.size() - 1), Selection.ALL, mainGo, explicit);
         }
         String through = p.getProperty("through", "newest").strip();
         String selection = p.getProperty("select", "all").strip();
@@ -69,8 +71,7 @@ record ModuleTemplate(String name, String module, ModuleVersion from, ModuleVers
             throw new IllegalArgumentException(file + ": select=" + selection + " is neither all nor minor-ends", e);
         }
         return new ModuleTemplate(dir.getFileName().toString(), module, version(file, require(p, file, "from")),
-                through.equals("newest") ? null : version(file, through), sel,
-                Files.readString(dir.resolve("main.go")));
+                through.equals("newest") ? null : version(file, through), sel, mainGo);
     }
 
     private static String require(Properties p, Path file, String key) {
