@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A record with no START before it (lost in a full ring, or the span began before the probe was attached) is
  * dropped; a span whose START was seen but which lost a record keeps what arrived. At most {@link #MAX_OPEN}
  * spans are open at once: the oldest is dropped and counted as unended to make room (a span the application
- * never ends would otherwise stay forever). Used by the decoder's single reader thread only.
+ * never ends would otherwise stay forever), and a span keeps at most {@link #MAX_BODY} bytes of records: calls
+ * past that are left out and the span is marked truncated. Used by the decoder's single reader thread only.
  */
 final class GlobalApiRecords {
     static final int MAX_OPEN = 16_384;
+    /** Record bytes kept for one span; later records (but END) are left out and the span marked truncated. */
+    static final int MAX_BODY = 1 << 20;
 
     private record Key(int pid, long spanId) {
     }
@@ -25,6 +28,7 @@ final class GlobalApiRecords {
     private static final class Open {
         final EventHeader start;
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        boolean truncated;
 
         Open(EventHeader start) {
             this.start = start;
@@ -58,7 +62,11 @@ final class GlobalApiRecords {
                 return null;
             }
         }
-        span.body.writeBytes(body);
+        if (first != EventLayout.GI_END && span.body.size() + body.length > MAX_BODY) {
+            span.truncated = true;
+        } else {
+            span.body.writeBytes(body);
+        }
         if (first != EventLayout.GI_END) {
             return null;
         }
@@ -66,8 +74,7 @@ final class GlobalApiRecords {
         EventHeader s = span.start;
         EventHeader whole = new EventHeader(s.kind(), s.pid(), s.tid(), s.startNs(), h.endNs(), s.goroutine(),
                 s.target(), s.traceId(), s.spanId(), s.traceFlags(), s.parentSpanId(), s.parentOrigin());
-        return new ManualSpanEvent(whole, EventLayout.MANUAL_GLOBAL_API, span.body.toByteArray(), record.truncated(),
-                false);
+        return new ManualSpanEvent(whole, EventLayout.MANUAL_GLOBAL_API, span.body.toByteArray(), span.truncated, false);
     }
 
     /** Records that arrived without their span's START. */

@@ -18,7 +18,8 @@ import java.util.List;
  * status of Unset is ignored and an Ok one is final, a description is kept only with Error, RecordError is an
  * {@code exception} event with {@code exception.type} and {@code exception.message}.
  *
- * <p>A cut record (an item that runs past the body) ends the reading there; what came before is kept.
+ * <p>A cut record (an item that runs past the body) ends the reading there; what came before is kept. A span
+ * whose calls outgrew what the decoder keeps carries {@code tracebee.span.truncated=true}.
  */
 final class GlobalApiSpans {
 
@@ -104,6 +105,9 @@ final class GlobalApiSpans {
             }
         } catch (RuntimeException cut) {
             // a record cut short: keep what was read
+        }
+        if (e.truncated()) {
+            s.span.attributes.put(ManualSpans.TRUNCATED, true);
         }
         long start = s.start != 0 ? s.start : clock.toEpochNanos(h.startNs());
         long end = s.end != 0 ? s.end : Math.max(start, clock.toEpochNanos(h.endNs()));  // given times stand as given

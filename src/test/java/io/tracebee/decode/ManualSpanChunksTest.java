@@ -68,6 +68,23 @@ class ManualSpanChunksTest {
         assertThat(decoder.decodeErrors()).isZero();
     }
 
+    @Test
+    void aSpanKeepsABoundedBodyAndSaysSoWhenItIsCut() {
+        EventDecoder decoder = new EventDecoder();
+        byte[] start = {1, 0, 0, 1, 0, 'n'};
+        decoder.decodeOne(global(8, start, 1), 0, EventLayout.MANUAL_DATA + start.length);
+        byte[] attrs = new byte[4000];
+        attrs[0] = 5;  // an ATTR item's tag; the content does not matter here
+        for (int i = 0; i < GlobalApiRecords.MAX_BODY / attrs.length + 1; i++) {
+            assertThat(decoder.decodeOne(global(8, attrs, 2), 0, EventLayout.MANUAL_DATA + attrs.length)).isNull();
+        }
+        byte[] end = {10};
+        ManualSpanEvent whole = (ManualSpanEvent) decoder.decodeOne(global(8, end, 3), 0, EventLayout.MANUAL_DATA + end.length);
+        assertThat(whole.truncated()).isTrue();
+        assertThat(whole.body().length).isLessThanOrEqualTo(GlobalApiRecords.MAX_BODY + 1);
+        assertThat(whole.body()[whole.body().length - 1]).as("END is kept").isEqualTo((byte) 10);
+    }
+
     /** A one-chunk global-API record of span n, only as long as its data, sent at kernel time ns. */
     private static byte[] global(int n, byte[] data, long ns) {
         byte[] r = chunk(n, data, 0, 1, data.length);
