@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Spans the application made through the OpenTelemetry global API with no SDK registered, rebuilt from the
@@ -207,82 +208,31 @@ final class GlobalApiSpans {
     private static void attribute(ByteBuffer b, Attributes.Builder a) {
         String key = string(b);
         int type = b.get() & 0xff;
+        Attributes.Builder into = key.isEmpty() ? Attributes.builder() : a;  // read, then dropped as the SDK does
         switch (type) {
-            case BOOL -> put(a, key, b.get() != 0);
-            case INT64 -> {
-                long v = b.getLong();
-                if (!key.isEmpty()) {
-                    a.put(key, v);
-                }
-            }
-            case FLOAT64 -> {
-                double v = Double.longBitsToDouble(b.getLong());
-                if (!key.isEmpty()) {
-                    a.put(key, v);
-                }
-            }
-            case STRING -> {
-                String v = string(b);
-                if (!key.isEmpty()) {
-                    a.put(key, v);
-                }
-            }
-            case BYTESLICE -> {
-                byte[] v = bytes(b);
-                if (!key.isEmpty()) {
-                    a.putBytes(key, v);
-                }
-            }
-            case BOOLSLICE -> {
-                int n = b.getShort() & 0xffff;
-                List<Boolean> v = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    v.add(b.get() != 0);
-                }
-                if (!key.isEmpty()) {
-                    a.putBooleanArray(key, v);
-                }
-            }
-            case INT64SLICE -> {
-                int n = b.getShort() & 0xffff;
-                List<Long> v = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    v.add(b.getLong());
-                }
-                if (!key.isEmpty()) {
-                    a.putLongArray(key, v);
-                }
-            }
-            case FLOAT64SLICE -> {
-                int n = b.getShort() & 0xffff;
-                List<Double> v = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    v.add(Double.longBitsToDouble(b.getLong()));
-                }
-                if (!key.isEmpty()) {
-                    a.putDoubleArray(key, v);
-                }
-            }
-            case STRINGSLICE -> {
-                int n = b.getShort() & 0xffff;
-                List<String> v = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    v.add(string(b));
-                }
-                if (!key.isEmpty()) {
-                    a.putStringArray(key, v);
-                }
-            }
+            case BOOL -> into.put(key, b.get() != 0);
+            case INT64 -> into.put(key, b.getLong());
+            case FLOAT64 -> into.put(key, Double.longBitsToDouble(b.getLong()));
+            case STRING -> into.put(key, string(b));
+            case BYTESLICE -> into.putBytes(key, bytes(b));
+            case BOOLSLICE -> into.putBooleanArray(key, list(b, () -> b.get() != 0));
+            case INT64SLICE -> into.putLongArray(key, list(b, b::getLong));
+            case FLOAT64SLICE -> into.putDoubleArray(key, list(b, () -> Double.longBitsToDouble(b.getLong())));
+            case STRINGSLICE -> into.putStringArray(key, list(b, () -> string(b)));
             default -> {
                 // EMPTY: a key with no value, which the model cannot hold
             }
         }
     }
 
-    private static void put(Attributes.Builder a, String key, boolean v) {
-        if (!key.isEmpty()) {
-            a.put(key, v);
+    /** A u16 count, then that many elements. */
+    private static <T> List<T> list(ByteBuffer b, Supplier<T> element) {
+        int n = b.getShort() & 0xffff;
+        List<T> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(element.get());
         }
+        return out;
     }
 
     private static String string(ByteBuffer b) {
