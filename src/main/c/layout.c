@@ -166,12 +166,17 @@ static const struct entry entries[] = {
 	OFF(tb_manual_span_event, source),
 	OFF(tb_manual_span_event, flags),
 	OFF(tb_manual_span_event, data),
+	SIZE(tb_process_event),
+	OFF(tb_process_event, op),
 	SIZE(tb_trace_adopt_event),
 	OFF(tb_trace_adopt_event, trace_id),
 	OFF(tb_span_context, local_root),
 
 	/* Constants of the header, so Java need not restate them either. */
 	{ "TB_EV_TRACE_ADOPT", TB_EV_TRACE_ADOPT },
+	{ "TB_EV_PROCESS", TB_EV_PROCESS },
+	{ "TB_PROCESS_EXEC", TB_PROCESS_EXEC },
+	{ "TB_PROCESS_EXIT", TB_PROCESS_EXIT },
 	{ "TB_MANUAL_GLOBAL_API", TB_MANUAL_GLOBAL_API },
 	{ "TB_GI_START", TB_GI_START },
 	{ "TB_GI_NAME", TB_GI_NAME },

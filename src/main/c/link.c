@@ -65,6 +65,13 @@ jlong JNICALL tb_attachCgroup0(JNIEnv *env, jclass clazz, jlong prog, jstring pa
 	return err ? err : TB_HANDLE(link);
 }
 
+/* Attaches a program where its section says (e.g. SEC("tp_btf/sched_process_exec")); returns the link handle. */
+jlong JNICALL tb_attach0(JNIEnv *env, jclass clazz, jlong prog)
+{
+	struct bpf_link *link = bpf_program__attach(TB_PTR(prog));
+	return link ? TB_HANDLE(link) : tb_neg_errno();
+}
+
 /* Attaches a program to a map (sk_msg verdict to a sockmap/sockhash); it lives as long as the map. */
 jint JNICALL tb_progAttach0(JNIEnv *env, jclass clazz, jint progFd, jint targetFd, jint type)
 {

@@ -33,6 +33,7 @@ static const JNINativeMethod methods[] = {
 	M(linkFd0, "(J)I"),
 	M(linkDestroy0, "(J)I"),
 	M(attachCgroup0, "(JLjava/lang/String;)J"),
+	M(attach0, "(J)J"),
 	M(progAttach0, "(III)I"),
 
 	M(mapInfo0, "(I[I)I"),

@@ -44,6 +44,7 @@ jlong JNICALL tb_attachUprobe0(JNIEnv *env, jclass clazz, jlong prog, jstring pa
 jint JNICALL tb_linkFd0(JNIEnv *env, jclass clazz, jlong link);
 jint JNICALL tb_linkDestroy0(JNIEnv *env, jclass clazz, jlong link);
 jlong JNICALL tb_attachCgroup0(JNIEnv *env, jclass clazz, jlong prog, jstring path);
+jlong JNICALL tb_attach0(JNIEnv *env, jclass clazz, jlong prog);
 jint JNICALL tb_progAttach0(JNIEnv *env, jclass clazz, jint progFd, jint targetFd, jint type);
 
 /* map.c */

@@ -21,6 +21,7 @@ enum tb_event_kind {
 	TB_EV_GRPC = 7,
 	TB_EV_MANUAL_SPAN = 8,
 	TB_EV_TRACE_ADOPT = 9,
+	TB_EV_PROCESS = 10,
 };
 
 /* Where a span's parent came from (struct tb_span_context.origin of the parent). */
@@ -357,6 +358,19 @@ enum tb_global_item {
 struct tb_trace_adopt_event {
 	struct tb_event_header h;
 	__u8 trace_id[TB_TRACE_ID_SIZE];  /* the SDK span's trace id */
+};
+
+/*
+ * A process the agent waits for (process_watch.bpf.c): one that exec'd a new program while exe-glob targets
+ * exist, or a pid target that exited. Only h.pid (the process) and h.start_ns (when) are meaningful.
+ */
+#define TB_PROCESS_EXEC 1
+#define TB_PROCESS_EXIT 2
+
+struct tb_process_event {
+	struct tb_event_header h;
+	__u32 op;  /* TB_PROCESS_* */
+	__u32 _pad;
 };
 
 #endif /* TRACEBEE_H */

@@ -68,14 +68,30 @@ public final class BpfProgram {
     public AutoCloseable attachCgroup(Path cgroupDir) {
         synchronized (object) {
             object.requireLoaded("attach program '" + name + "'");
-            AtomicLong link = new AtomicLong(Native.attachCgroup(handle, name, cgroupDir.toAbsolutePath().toString()));
-            return () -> {
-                long h = link.getAndSet(0);
-                if (h != 0) {
-                    Native.linkDestroy(h);
-                }
-            };
+            return closing(Native.attachCgroup(handle, name, cgroupDir.toAbsolutePath().toString()));
         }
+    }
+
+    /**
+     * Attaches this program where its section says (e.g. a BTF tracepoint); closing the result detaches it, and
+     * so does the agent's death.
+     */
+    public AutoCloseable attach() {
+        synchronized (object) {
+            object.requireLoaded("attach program '" + name + "'");
+            return closing(Native.attach(handle, name));
+        }
+    }
+
+    /** Closing it destroys the link, once. */
+    private static AutoCloseable closing(long linkHandle) {
+        AtomicLong link = new AtomicLong(linkHandle);
+        return () -> {
+            long h = link.getAndSet(0);
+            if (h != 0) {
+                Native.linkDestroy(h);
+            }
+        };
     }
 
     /** Attaches this program to a map (e.g. an sk_msg verdict to a sockhash); it stays as long as the map. */

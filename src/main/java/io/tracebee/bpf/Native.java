@@ -58,6 +58,7 @@ public final class Native {
     private static native int linkFd0(long link);
     private static native int linkDestroy0(long link);
     private static native long attachCgroup0(long prog, String cgroupPath);
+    private static native long attach0(long prog);
     private static native int progAttach0(int progFd, int targetFd, int attachType);
 
     private static native int mapInfo0(int fd, int[] out);
@@ -235,6 +236,11 @@ public final class Native {
     /** Link handle of a cgroup program (sock_ops, ...) attached to the cgroup-v2 directory at path. */
     public static long attachCgroup(long prog, String programName, String cgroupPath) {
         return captured("attach '" + programName + "' to cgroup " + cgroupPath, () -> attachCgroup0(prog, cgroupPath));
+    }
+
+    /** Link handle of a program attached where its section names (a tracepoint, ...). */
+    public static long attach(long prog, String programName) {
+        return captured("attach '" + programName + "'", () -> attach0(prog));
     }
 
     /** Attaches a program to a map or other fd target (bpf_prog_attach), e.g. an sk_msg verdict to a sockhash. */

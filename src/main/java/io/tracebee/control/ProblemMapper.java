@@ -23,7 +23,7 @@ public final class ProblemMapper {
     @ServerExceptionMapper
     public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
         return response(400, "unknown-field", "Invalid target request",
-                "unknown field \"" + e.getPropertyName() + "\"; allowed fields: pid, exe, serviceName", uri);
+                "unknown field \"" + e.getPropertyName() + "\"; allowed fields: pid, exe, exeGlob, serviceName", uri);
     }
 
     @ServerExceptionMapper
@@ -37,7 +37,8 @@ public final class ProblemMapper {
     public Response mismatched(MismatchedInputException e, UriInfo uri) {
         String field = fieldPath(e);
         String detail = field.isEmpty()
-                ? "request body must be a JSON object like {\"pid\": 1234} or {\"exe\": \"/path/to/binary\"}"
+                ? "request body must be a JSON object like {\"pid\": 1234}, {\"exe\": \"/path/to/binary\"} or "
+                        + "{\"exeGlob\": \"/srv/*/server\"}"
                 : "field \"" + field + "\" has the wrong type: expected " + e.getTargetType().getSimpleName();
         return response(400, "wrong-type", "Invalid target request", detail, uri);
     }

@@ -2,6 +2,7 @@ package io.tracebee.correlate;
 
 import io.tracebee.decode.BoundedMap;
 import io.tracebee.decode.EventHeader;
+import io.tracebee.decode.ProcessEvent;
 import io.tracebee.decode.TraceAdoptEvent;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.span.Resource;
@@ -43,6 +44,10 @@ public final class Correlator {
         List<CorrelatedEvent> out = new ArrayList<>(events.size());
         for (TracedEvent e : events) {
             EventHeader h = e.header();
+            if (e instanceof ProcessEvent process) {
+                processes.processEvent(process);
+                continue;
+            }
             if (e instanceof TraceAdoptEvent adopt) {
                 adopted.putIfAbsent(new TraceId(h.traceId()), adopt.traceId());
                 continue;

@@ -1,5 +1,6 @@
 package io.tracebee.correlate;
 
+import io.tracebee.decode.ProcessEvent;
 import io.tracebee.span.Resource;
 
 /** Tells the correlate stage which targets are attached and what resource describes each process. */
@@ -10,4 +11,8 @@ public interface ProcessDirectory {
      * @param target the target id the kernel stamped into the event (the uprobe's cookie)
      */
     Resource resourceFor(long target, int pid);
+
+    /** A process the control plane waits for exec'd or exited; called on the pipeline thread: must not block. */
+    default void processEvent(ProcessEvent event) {
+    }
 }

@@ -70,6 +70,9 @@ public final class EventDecoder {
             ManualSpanEvent whole = manualChunks.add(data, off, len, header(data, off, kind));
             return whole != null && whole.source() == MANUAL_GLOBAL_API ? globalRecords.add(whole) : whole;
         }
+        if (kind == KIND_PROCESS && len >= PROCESS_SIZE) {
+            return new ProcessEvent(header(data, off, kind), (int) INT.get(data, off + PROCESS_OP) == PROCESS_EXEC);
+        }
         if (kind == KIND_TRACE_ADOPT && len >= ADOPT_SIZE) {
             return new TraceAdoptEvent(header(data, off, kind),
                     Arrays.copyOfRange(data, off + ADOPT_TRACE_ID, off + ADOPT_TRACE_ID + TRACE_ID_SIZE));

@@ -17,6 +17,7 @@ public final class EventLayout {
     public static final int KIND_GRPC = 7;
     public static final int KIND_MANUAL_SPAN = 8;
     public static final int KIND_TRACE_ADOPT = 9;
+    public static final int KIND_PROCESS = 10;
 
     public static final int TRACE_ID_SIZE = 16;
     public static final int SPAN_ID_SIZE = 8;
@@ -270,6 +271,12 @@ public final class EventLayout {
     public static final int GI_DROPPED = 11;
     public static final int GI_SPAN = 12;
     public static final int GI_NEW_ROOT = 13;
+
+    // struct tb_process_event
+    public static final int PROCESS_EXEC = 1;
+    public static final int PROCESS_EXIT = 2;
+    public static final int PROCESS_OP = 112;
+    public static final int PROCESS_SIZE = 120;
 
     // struct tb_trace_adopt_event
     public static final int ADOPT_TRACE_ID = 112;

@@ -19,6 +19,7 @@ import io.tracebee.export.FanOutSpanProcessor;
 import io.tracebee.export.SpanExporter;
 import io.tracebee.probe.BpfInstrumenter;
 import io.tracebee.probe.HeaderInjection;
+import io.tracebee.probe.ProcessWatch;
 import io.tracebee.probe.OffsetResolver;
 import io.tracebee.probe.OffsetTable;
 import io.tracebee.probe.ProbeSpec;
@@ -67,6 +68,7 @@ public class Agent {
     private final LongAdder pipelineFailures = new LongAdder();
     private final LongAdder spansAssembled = new LongAdder();
     private volatile Running running;
+    private volatile ProcessWatch processWatch;
     private volatile boolean startingUp;
 
     /** Everything that exists only while the agent runs. */
@@ -124,10 +126,20 @@ public class Agent {
             exporters.add(traceStore);
             processor = FanOutSpanProcessor.of(exporters, BatchConfig.fromEnv(env), registry);
 
+            ProcessWatch watch = null;
+            String watchUnavailable = null;
+            try {
+                watch = ProcessWatch.start(maps);
+            } catch (RuntimeException e) {
+                watchUnavailable = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(e.toString());
+                LOG.warnf("process lifecycle not watched (exe globs refused, exited pid targets not noticed): %s",
+                        watchUnavailable);
+            }
+            processWatch = watch;
             TargetService targets = new TargetService(
                     new BpfInstrumenter(Probes.ALL, maps, new OffsetResolver(OffsetTable.load())),
                     new ProcessResources(ProcessResources.parseResourceAttributes(env.get("OTEL_RESOURCE_ATTRIBUTES"))),
-                    settings.get("OTEL_SERVICE_NAME").orElse(null));
+                    settings.get("OTEL_SERVICE_NAME").orElse(null), watch, watchUnavailable);
             EventDecoder decoder = new EventDecoder();
             Correlator correlator = new Correlator(targets);
             WallClock clock = new WallClock(() -> MonotonicClock.calibrate().offsetNanos());
@@ -171,6 +183,9 @@ public class Agent {
             }
             if (processor != null) {
                 processor.shutdown(Duration.ofSeconds(1));
+            }
+            if (processWatch != null) {
+                processWatch.close();
             }
             maps.close();
             throw e;
@@ -222,8 +237,16 @@ public class Agent {
                 .register(registry);
         registerContextMetrics(r.maps());
         registerMessageLinkMetrics(r.maps());
-        Gauge.builder("tracebee.targets.attached", r.targets(), TargetService::attachedCount)
+        Gauge.builder("tracebee.targets.attached", r.targets(), t -> t.countInState(TargetService.ATTACHED))
                 .description("Targets currently attached").register(registry);
+        for (String state : List.of(TargetService.ATTACHED, TargetService.EXITED, TargetService.WATCHING)) {
+            Gauge.builder("tracebee.targets", r.targets(), t -> t.countInState(state)).tags("state", state)
+                    .description("Targets by state: attached, exited (a pid target's process ended; its probes are "
+                            + "detached), watching (an exe glob nothing has matched yet)").register(registry);
+        }
+        FunctionCounter.builder("tracebee.events.lost", r.targets(), TargetService::lifecycleDropped)
+                .tags("stage", "control", "reason", "lifecycle_queue_full")
+                .description("Process exec/exit events the control plane could not keep up with").register(registry);
         for (String library : Probes.ALL.stream().map(ProbeSpec::library).distinct().toList()) {
             for (String state : List.of(ProbeState.ATTACHED, ProbeState.SKIPPED)) {
                 Gauge.builder("tracebee.probes", r.targets(), t -> t.probeCount(library, state))
@@ -295,6 +318,10 @@ public class Agent {
             return;
         }
         r.targets().detachAll("shutdown");
+        r.targets().close();
+        if (processWatch != null) {
+            processWatch.close();
+        }
         r.source().close();
         r.pipelineThread().shutdown();
         boolean flushed = r.processor().shutdown(Duration.ofSeconds(5));

@@ -40,7 +40,15 @@ class TargetResourceTest {
                 Arguments.of("{\"exe\": \"/tmp\"}", 422, "not-a-file", "not a regular file"),
                 Arguments.of("{\"exe\": \"/etc/hostname\"}", 422, "not-elf", "/etc/hostname"),
                 Arguments.of("{\"exe\": \"/bin/ls\"}", 422, "not-go", "not a Go program"),
-                Arguments.of("{\"exe\": \"/bin/ls\", \"serviceName\": \" \"}", 400, "service-name", "must not be blank"));
+                Arguments.of("{\"exe\": \"/bin/ls\", \"serviceName\": \" \"}", 400, "service-name", "must not be blank"),
+                Arguments.of("{\"exeGlob\": \"srv/*/server\"}", 400, "exe-glob-not-absolute", "absolute path pattern"),
+                Arguments.of("{\"exeGlob\": \"/srv/[a/server\"}", 400, "bad-glob", "not a valid glob"),
+                Arguments.of("{\"exeGlob\": \"/srv/*\", \"pid\": 1}", 400, "pid-or-exe", "exactly one of"),
+                Arguments.of("{\"exeGlob\": 7}", 400, "wrong-type", "\"exeGlob\""),
+                Arguments.of("{\"pid\": 1.5}", 400, "wrong-type", "\"pid\""),
+                Arguments.of("{\"pid\": 1, \"serviceName\": [\"a\"]}", 400, "wrong-type", "\"serviceName\""),
+                Arguments.of("", 400, "missing-body", "JSON object"),
+                Arguments.of("null", 400, "missing-body", "JSON object"));
     }
 
     @ParameterizedTest

@@ -281,6 +281,15 @@ class EventLayoutTest {
     }
 
     @Test
+    void processEventMatchesTheHeader() {
+        assertThat(KIND_PROCESS).isEqualTo(EventLayoutNative.constant("TB_EV_PROCESS"));
+        assertThat(PROCESS_EXEC).isEqualTo(EventLayoutNative.constant("TB_PROCESS_EXEC"));
+        assertThat(PROCESS_EXIT).isEqualTo(EventLayoutNative.constant("TB_PROCESS_EXIT"));
+        assertThat(PROCESS_OP).isEqualTo(off("tb_process_event", "op"));
+        assertThat(PROCESS_SIZE).isEqualTo(EventLayoutNative.sizeOf("tb_process_event"));
+    }
+
+    @Test
     void traceAdoptEventMatchesTheHeader() {
         String e = "tb_trace_adopt_event";
         assertThat(KIND_TRACE_ADOPT).isEqualTo(EventLayoutNative.constant("TB_EV_TRACE_ADOPT"));

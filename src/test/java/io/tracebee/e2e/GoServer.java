@@ -28,9 +28,18 @@ public final class GoServer implements AutoCloseable {
 
     /** The same, with extra environment variables. */
     public static GoServer start(String fixture, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(Fixtures.file(fixture).toString(), "-addr", "127.0.0.1:0"));
+        return start(fixture, Fixtures.file(fixture), env, args);
+    }
+
+    /** A copy of a fixture, wherever it lies (e.g. where an exe glob should find it). */
+    public static GoServer start(java.nio.file.Path binary) {
+        return start(binary.getFileName().toString(), binary, Map.of());
+    }
+
+    private static GoServer start(String name, java.nio.file.Path binary, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "-addr", "127.0.0.1:0"));
         command.addAll(List.of(args));
-        ManagedProcess p = ManagedProcess.start(fixture, command, env);
+        ManagedProcess p = ManagedProcess.start(name, command, env);
         String line = p.awaitLine(l -> l.startsWith("listening on "), Duration.ofSeconds(20));
         return new GoServer(p, line.substring("listening on ".length()).trim());
     }

@@ -1,0 +1,115 @@
+package io.tracebee.control;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.tracebee.bpf.BpfTestSupport;
+import io.tracebee.e2e.GoServer;
+import io.tracebee.e2e.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Targets follow their processes through the scheduler's tracepoints: a pid target whose process exits is
+ * detached and shows {@code exited}; an exe glob attaches to every matching binary running now and to one
+ * started later, and a restarted process of a binary it has is traced without attaching again; DELETE is
+ * idempotent.
+ */
+@QuarkusTest
+class TargetLifecycleTest {
+    @BeforeEach
+    void needsBpf() {
+        BpfTestSupport.assumeBpf();
+    }
+
+    @Test
+    void aPidTargetWhoseProcessExitsIsDetached() {
+        String id;
+        try (GoServer server = GoServer.start("httpserver-go1.26")) {
+            id = attach("{\"pid\": " + server.pid() + "}");
+            given().when().get("/targets/" + id).then().statusCode(200).body("state", equalTo("attached"));
+        }
+        JsonPath exited = await(id, t -> t.getString("state").equals("exited"));
+        assertThat(exited.getList("probes.state", String.class)).contains("detached").doesNotContain("attached");
+        given().when().delete("/targets/" + id).then().statusCode(204);
+        given().when().delete("/targets/" + id).then().statusCode(204);  // DELETE is idempotent
+        given().when().get("/targets/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void anExeGlobFollowsMatchingBinariesAsTheyStart(@TempDir Path dir) throws IOException {
+        Path a = copy("httpserver-go1.26", dir.resolve("svc-a/server"));
+        Path b = copy("httpserver-go1.25", dir.resolve("svc-b/server"));
+        copy("httpserver-go1.26", dir.resolve("svc-c/other"));  // does not match
+        String glob = dir + "/*/server";
+        try (GoServer first = GoServer.start(a)) {
+            String id = attach("{\"exeGlob\": \"" + glob + "\", \"serviceName\": \"fleet\"}");
+            JsonPath t = JsonPath.from(given().when().get("/targets/" + id).then().statusCode(200).extract().asString());
+            assertThat(t.getString("state")).isEqualTo("attached");
+            assertThat(t.getString("exeGlob")).isEqualTo(glob);
+            assertThat(t.getList("binaries", String.class)).containsExactly(a.toString());
+            assertThat(t.getList("pids", Integer.class)).contains((int) first.pid());
+
+            given().contentType(ContentType.JSON).body("{\"exeGlob\": \"" + glob + "\"}").when().post("/targets")
+                    .then().statusCode(409).body("type", equalTo("https://tracebee.io/problems/duplicate-target"));
+
+            try (GoServer second = GoServer.start(b); GoServer unmatched = GoServer.start(dir.resolve("svc-c/other"))) {
+                JsonPath later = await(id, j -> j.getList("binaries", String.class).contains(b.toString()));
+                assertThat(later.getList("binaries", String.class)).containsExactly(a.toString(), b.toString());
+                assertThat(later.getList("pids", Integer.class)).contains((int) second.pid()).doesNotContain((int) unmatched.pid());
+            }
+            long restarted;
+            first.close();
+            try (GoServer again = GoServer.start(a)) {
+                restarted = again.pid();
+                JsonPath after = await(id, j -> j.getList("pids", Integer.class).contains((int) again.pid()));
+                assertThat(after.getList("binaries", String.class)).as("the same file: not attached again")
+                        .containsExactly(a.toString(), b.toString());
+            }
+            assertThat(restarted).isNotEqualTo(first.pid());
+            given().when().delete("/targets/" + id).then().statusCode(204);
+        }
+    }
+
+    private static String attach(String body) {
+        return given().contentType(ContentType.JSON).body(body).when().post("/targets")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    /** The target's view once it satisfies {@code done}; fails after 10 s. */
+    private static JsonPath await(String id, Predicate<JsonPath> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonPath last = null;
+        while (System.nanoTime() < deadline) {
+            last = JsonPath.from(given().when().get("/targets/" + id).then().statusCode(200).extract().asString());
+            if (done.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("target " + id + " never got there: " + (last == null ? "" : last.prettify()));
+    }
+
+    private static Path copy(String fixture, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Files.copy(Fixtures.file(fixture), to, StandardCopyOption.COPY_ATTRIBUTES);
+        return to;
+    }
+}
