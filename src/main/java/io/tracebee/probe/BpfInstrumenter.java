@@ -2,6 +2,7 @@ package io.tracebee.probe;
 
 import io.tracebee.bpf.BpfException;
 import io.tracebee.bpf.BpfObject;
+import io.tracebee.bpf.Errno;
 import io.tracebee.bpf.UprobeLink;
 import io.tracebee.control.Instrumenter;
 import io.tracebee.control.ProbeState;
@@ -38,6 +39,19 @@ public final class BpfInstrumenter implements Instrumenter {
         this.probes = probes;
         this.maps = maps;
         this.offsets = offsets;
+    }
+
+    /**
+     * What a refused uprobe usually means: since Linux 6.16 (and the stable kernels it was backported to, 2025),
+     * creating a uprobe needs CAP_SYS_ADMIN; CAP_PERFMON no longer suffices.
+     */
+    static String privilegeHint(Exception e) {
+        if (e instanceof BpfException b && (b.errno() == Errno.EACCES || b.errno() == Errno.EPERM)
+                && b.operation().startsWith("attach uprobe")) {
+            return " — creating uprobes needs CAP_SYS_ADMIN (Linux 6.16+ and its stable backports no longer accept "
+                    + "CAP_PERFMON for them)";
+        }
+        return "";
     }
 
     @Override
@@ -134,8 +148,9 @@ public final class BpfInstrumenter implements Instrumenter {
             if (!mine.contains(object)) {
                 object.close();
             }
-            LOG.warnf("probe %s skipped on %s: %s", spec.library(), path, e.getMessage());
-            return ProbeState.skipped(spec.library(), "attach failed: " + e.getMessage());
+            String why = "attach failed: " + e.getMessage() + privilegeHint(e);
+            LOG.warnf("probe %s skipped on %s: %s", spec.library(), path, why);
+            return ProbeState.skipped(spec.library(), why);
         }
         // links first, object last: closing in list order detaches before unloading
         resources.addAll(mine);

@@ -36,11 +36,22 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     public static AgentProcess start(Map<String, String> env, String... args) {
+        return startUnder(List.of(), env, args);
+    }
+
+    /** The agent run through {@code wrapper} (e.g. setpriv, to drop privileges). */
+    public static AgentProcess startUnder(List<String> wrapper, Map<String, String> env, String... args) {
+        return startUnder(wrapper, Fixtures.agentJar(), env, args);
+    }
+
+    /** The same, from the agent jar at {@code jar} (e.g. a copy an unprivileged user can read). */
+    public static AgentProcess startUnder(List<String> wrapper, java.nio.file.Path jar, Map<String, String> env,
+            String... args) {
         int port = Fixtures.freePort();
         Map<String, String> e = new HashMap<>(env);
         e.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.javaBin(), "-Xmx256m", "-jar", Fixtures.agentJar().toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of(Path.javaBin(), "-Xmx256m", "-jar", jar.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         ManagedProcess p = ManagedProcess.start("tracebee-" + port, cmd, e);
         AgentProcess agent = new AgentProcess(p, port);
