@@ -133,6 +133,10 @@ int uprobe_autosdk_ended(struct pt_regs *ctx)
 		m.call.start_ns = bpf_ktime_get_ns();
 		flags = TB_MANUAL_FLAG_NO_START;
 	}
+	if (!(m.call.sc.flags & 1)) {
+		tb_count(TB_CNT_UNSAMPLED);  /* the trace is sampled out: the span was tracked, nothing is sent */
+		return 0;
+	}
 	if (total > 0xffffffff)
 		total = 0xffffffff;
 	__u64 count = (total + TB_MANUAL_CHUNK - 1) / TB_MANUAL_CHUNK;

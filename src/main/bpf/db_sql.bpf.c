@@ -137,9 +137,8 @@ static __always_inline int db_end(struct pt_regs *ctx, void *err_itab, void *err
 	struct db_call *c = bpf_map_lookup_elem(&db_calls, &key);
 	if (!c)
 		return 0;
-	struct tb_db_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	struct tb_db_event *e = tb_reserve(sizeof(*e), &c->call.sc);
 	if (!e) {
-		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		bpf_map_delete_elem(&db_calls, &key);
 		return 0;
 	}

@@ -743,7 +743,11 @@ int uprobe_global_end(struct pt_regs *ctx)
 		bpf_map_delete_elem(&tb_ctx_spans, &ck);
 	}
 	struct ga_enc e = {};
-	if (!ga_sampled(&s.call) || !ga_begin(&e))
+	if (!ga_sampled(&s.call)) {
+		tb_count(TB_CNT_UNSAMPLED);
+		return 0;
+	}
+	if (!ga_begin(&e))
 		return 0;
 	ga_put_u8(&e, TB_GI_END);
 	ga_put_options(&e, GO_ARG2(ctx), (__u64)GO_ARG3(ctx));

@@ -179,9 +179,8 @@ static __always_inline int redis_end(struct pt_regs *ctx)
 	struct redis_call *c = redis_pop_current(ctx, &key);
 	if (!c)
 		return 0;
-	struct tb_redis_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	struct tb_redis_event *e = tb_reserve(sizeof(*e), &c->call.sc);
 	if (!e) {
-		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		return 0;
 	}
 	/* (error in ARG1/ARG2) */

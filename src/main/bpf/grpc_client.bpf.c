@@ -217,9 +217,8 @@ static __always_inline void grpc_take_link(struct tb_grpc_event *e, __u32 pid, c
 static __always_inline void grpc_client_emit(struct pt_regs *ctx, __u32 pid, const struct grpc_client_call *c,
 					     __u64 err_itab, void *err_data)
 {
-	struct tb_grpc_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	struct tb_grpc_event *e = tb_reserve(sizeof(*e), &c->call.sc);
 	if (!e) {
-		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		return;
 	}
 	tb_fill_header(&e->h, ctx, TB_EV_GRPC, sizeof(*e), &c->call);

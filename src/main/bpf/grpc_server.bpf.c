@@ -243,7 +243,8 @@ int uprobe_grpc_handle_stream(struct pt_regs *ctx)
 	c.ctx = go_read_iface_data(base, off_stream_ctx);
 	if (tb_has_span(&st->parent)) {
 		c.call.parent = st->parent;
-		tb_child_of(&c.call.sc, &st->parent);
+		tb_join_remote(&c.call.sc, &st->parent);
+		tb_random_bytes(c.call.sc.span_id, TB_SPAN_ID_SIZE);
 	} else {
 		tb_new_root(&c.call.sc);
 	}
@@ -287,9 +288,8 @@ int uprobe_grpc_handle_stream_return(struct pt_regs *ctx)
 		bpf_map_delete_elem(&tb_ctx_spans, &ck);
 	}
 	struct grpc_stream *st = bpf_map_lookup_elem(&grpc_streams, &c->stream);
-	struct tb_grpc_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	struct tb_grpc_event *e = tb_reserve(sizeof(*e), &c->call.sc);
 	if (!e) {
-		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		goto out;
 	}
 	tb_fill_header(&e->h, ctx, TB_EV_GRPC, sizeof(*e), &c->call);

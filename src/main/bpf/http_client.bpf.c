@@ -120,9 +120,8 @@ int uprobe_transport_round_trip_return(struct pt_regs *ctx)
 		tb_inject_withdraw(&cc->conn);
 	}
 
-	struct tb_http_client_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	struct tb_http_client_event *e = tb_reserve(sizeof(*e), &call->sc);
 	if (!e) {
-		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		bpf_map_delete_elem(&http_client_calls, &key);
 		return 0;
 	}

@@ -98,7 +98,7 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 	}
 	if (continued) {
 		sc.call.parent = remote;
-		tb_join_trace(&sc.call.sc, &remote);
+		tb_join_remote(&sc.call.sc, &remote);
 	}
 
 	if (bpf_map_update_elem(&http_server_calls, &key, &sc, BPF_ANY)) {
@@ -158,9 +158,8 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 		bpf_map_delete_elem(&tb_ctx_spans, &ck);
 	}
 
-	struct tb_http_server_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	struct tb_http_server_event *e = tb_reserve(sizeof(*e), &sc->call.sc);
 	if (!e) {
-		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		bpf_map_delete_elem(&http_server_calls, &key);
 		return 0;
 	}

@@ -188,9 +188,8 @@ static __always_inline void kc_count_link(__u8 how)
 static __always_inline void kc_emit(struct pt_regs *ctx, const struct tb_call *c, const struct kc_msg *m, __u8 how,
 				    const struct go_string *tracestate)
 {
-	struct tb_kafka_consumer_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	struct tb_kafka_consumer_event *e = tb_reserve(sizeof(*e), &c->sc);
 	if (!e) {
-		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		return;
 	}
 	tb_fill_header(&e->h, ctx, TB_EV_KAFKA_CONSUMER, sizeof(*e), c);
@@ -237,7 +236,7 @@ int uprobe_reader_fetch_message_return(struct pt_regs *ctx)
 	kc_count_link(how);
 	if (how != TB_KAFKA_LINK_NONE && how != TB_KAFKA_LINK_AMBIGUOUS) {
 		c.parent = parent;
-		tb_join_trace(&c.sc, &parent);
+		tb_join_remote(&c.sc, &parent);
 	}
 	struct tb_goid_key g = tb_current_goid(ctx);
 	kc_enter_scope(&g, &c.sc);

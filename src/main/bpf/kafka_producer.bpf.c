@@ -258,9 +258,8 @@ static long kp_emit_cb(__u64 i, void *arg)
 		kp_settle_call(&k, l->failed, &partition, &offset);
 	}
 
-	struct tb_kafka_producer_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
+	struct tb_kafka_producer_event *e = tb_reserve(sizeof(*e), &l->h.sc);
 	if (!e) {
-		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		return 0;
 	}
 	e->h = l->h;

@@ -81,7 +81,8 @@ enum tb_counter {
 	TB_CNT_MSG_LINK_AMBIGUOUS = 13,   /* ... whose fingerprint matched several traced sends: left unlinked */
 	TB_CNT_MSG_LINK_NONE = 14,        /* ... with no traced producer found */
 	TB_CNT_MSG_UNTRACKED = 15,        /* produced messages past TB_KAFKA_MAX_MSGS in one call: no span, no link */
-	TB_COUNTERS = 16,
+	TB_CNT_UNSAMPLED = 16,            /* spans not sent because their trace is sampled out (tracked all the same) */
+	TB_COUNTERS = 17,
 };
 
 struct {
@@ -293,12 +294,40 @@ static __always_inline void tb_random_bytes(__u8 *dst, int n)
 	}
 }
 
-/* A new root span context: random trace and span id, sampled. */
+/*
+ * The sampler (OTEL_TRACES_SAMPLER), set by the agent before load: decided here, where a trace enters a traced
+ * process, so a sampled-out request costs no more than its context tracking. Children in the process follow
+ * their parent; a parent in another process (a traceparent, a same-host link) is followed only by the
+ * parent-based samplers.
+ */
+#define TB_SAMPLE_ALWAYS_ON 0
+#define TB_SAMPLE_ALWAYS_OFF 1
+#define TB_SAMPLE_RATIO 2
+const volatile __u8 tb_sampler = TB_SAMPLE_ALWAYS_ON;
+const volatile bool tb_sampler_parent_based = true;
+/* TB_SAMPLE_RATIO: sampled when the trace id's last 8 bytes, big-endian, shifted right by one, are below this
+ * (ratio * 2^63): the OpenTelemetry Go SDK's TraceIDRatioBased, so an SDK with the same ratio agrees. */
+const volatile __u64 tb_sample_bound = 0;
+
+static __always_inline __u8 tb_sample(const __u8 *trace_id)
+{
+	if (tb_sampler == TB_SAMPLE_ALWAYS_OFF)
+		return 0;
+	if (tb_sampler == TB_SAMPLE_RATIO) {
+		__u64 x = 0;
+		for (int i = 8; i < TB_TRACE_ID_SIZE; i++)
+			x = x << 8 | trace_id[i];
+		return (x >> 1) < tb_sample_bound;
+	}
+	return 1;
+}
+
+/* A new root span context: random trace and span id, sampled as the sampler says. */
 static __always_inline void tb_new_root(struct tb_span_context *sc)
 {
 	tb_random_bytes(sc->trace_id, TB_TRACE_ID_SIZE);
 	tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
-	sc->flags = 1;
+	sc->flags = tb_sample(sc->trace_id);
 	sc->local_root = 1;
 }
 
@@ -308,6 +337,17 @@ static __always_inline void tb_join_trace(struct tb_span_context *sc, const stru
 	__builtin_memcpy(sc->trace_id, p->trace_id, TB_TRACE_ID_SIZE);
 	sc->flags = p->flags;
 	sc->local_root = 0;
+}
+
+/*
+ * sc continues p, a span in another process (a traceparent, a same-host link): p's trace; p's sampled flag
+ * under a parent-based sampler, else the sampler's own decision on the trace id.
+ */
+static __always_inline void tb_join_remote(struct tb_span_context *sc, const struct tb_span_context *p)
+{
+	tb_join_trace(sc, p);
+	if (!tb_sampler_parent_based)
+		sc->flags = (sc->flags & ~1) | tb_sample(sc->trace_id);
 }
 
 /* sc becomes a new child of p: p's trace and flags, a fresh span id. */
@@ -388,6 +428,23 @@ static __always_inline struct tb_goid_key tb_call_begin(struct pt_regs *ctx, str
 	c->arg = arg;
 	tb_start_span(&gkey, goctx, &c->sc, &c->parent);
 	return gkey;
+}
+
+/*
+ * Reserves the event of a span, or returns NULL: when its trace is sampled out there is nothing to send (the
+ * span was tracked all the same, so its children know), and when the ring is full the loss is counted. size
+ * must be a constant.
+ */
+static __always_inline void *tb_reserve(__u64 size, const struct tb_span_context *sc)
+{
+	if (!(sc->flags & 1)) {
+		tb_count(TB_CNT_UNSAMPLED);
+		return NULL;
+	}
+	void *e = bpf_ringbuf_reserve(&tb_events, size, 0);
+	if (!e)
+		tb_count_drop(TB_DROP_RINGBUF_FULL);
+	return e;
 }
 
 /* Fills the common header of an event that ends call c now. */

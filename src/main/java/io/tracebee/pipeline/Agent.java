@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.tracebee.bpf.BpfSupport;
 import io.tracebee.bpf.MonotonicClock;
 import io.tracebee.bpf.HelperCapability;
+import io.tracebee.config.Sampler;
 import io.tracebee.config.Settings;
 import io.tracebee.control.ProbeState;
 import io.tracebee.control.ProcessResources;
@@ -115,7 +116,10 @@ public class Agent {
         Map<String, String> env = settings.environment();
         int ringBytes = settings.getInt("TRACEBEE_RING_BUFFER_BYTES", DEFAULT_RING_BUFFER_BYTES);
         int pollMillis = settings.getInt("TRACEBEE_RING_BUFFER_POLL_MS", 50);
+        Sampler sampler = Sampler.parse(settings.get("OTEL_TRACES_SAMPLER").orElse(null),
+                settings.get("OTEL_TRACES_SAMPLER_ARG").orElse(null));
         SharedMaps maps = SharedMaps.create(ringBytes);
+        maps.sampler(sampler);
         String inject = settings.get("TRACEBEE_HTTP_INJECT", "on");
         String injection = inject.equals("off") ? "off (TRACEBEE_HTTP_INJECT=off)" : HeaderInjection.start(maps).description();
         FanOutSpanProcessor processor = null;
@@ -167,9 +171,9 @@ public class Agent {
             registerMetrics(running);
             HelperCapability.Result writes = HelperCapability.WRITE_USER.detect();
             HelperCapability.Result reads = HelperCapability.READ_KERNEL.detect();
-            LOG.infof("tracebee started: exporters %s, ring buffer %d KiB; writing target memory %s; reading sockets"
+            LOG.infof("tracebee started: exporters %s, sampler %s, ring buffer %d KiB; writing target memory %s; reading sockets"
                             + " for same-host links %s; outgoing traceparent headers %s",
-                    exporters.stream().map(SpanExporter::name).toList(), ringBytes / 1024,
+                    exporters.stream().map(SpanExporter::name).toList(), sampler, ringBytes / 1024,
                     writes.allowed() ? "allowed (not used)" : "refused: " + writes.reason(),
                     reads.allowed() ? "allowed" : "refused (links and socket addresses off): " + reads.reason(),
                     injection);
@@ -232,8 +236,10 @@ public class Agent {
                 .tags("stage", "pipeline", "reason", "stage_failed").register(registry);
         FunctionCounter.builder("tracebee.spans.assembled", spansAssembled, LongAdder::sum)
                 .description("Spans built from kernel events").register(registry);
-        FunctionCounter.builder("tracebee.spans.unsampled", r.correlator(), Correlator::unsampled)
-                .description("Spans not exported because the caller's trace is not sampled (W3C sampled flag 0)")
+        FunctionCounter.builder("tracebee.spans.unsampled", r,
+                        x -> x.correlator().unsampled() + x.maps().counter(SharedMaps.Counter.UNSAMPLED))
+                .description("Spans not exported because their trace is sampled out (by the sampler, or the caller's "
+                        + "W3C sampled flag 0); the kernel does not send them")
                 .register(registry);
         registerContextMetrics(r.maps());
         registerMessageLinkMetrics(r.maps());

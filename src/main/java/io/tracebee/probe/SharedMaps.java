@@ -3,6 +3,7 @@ package io.tracebee.probe;
 import io.tracebee.bpf.BpfMap;
 import io.tracebee.bpf.BpfObject;
 import io.tracebee.bpf.HelperCapability;
+import io.tracebee.config.Sampler;
 import java.util.List;
 
 /**
@@ -32,7 +33,8 @@ public final class SharedMaps implements AutoCloseable {
     public enum Counter {
         LINK_PUBLISHED, LINK_MATCHED, LINK_UNMATCHED, TRACEPARENT_IN, TRACEPARENT_BAD, HEADERS_UNSCANNED,
         INJECT_DONE, INJECT_EXISTING, INJECT_FAILED, INJECT_REFUSED,
-        MSG_LINK_HEADER, MSG_LINK_OFFSET, MSG_LINK_FINGERPRINT, MSG_LINK_AMBIGUOUS, MSG_LINK_NONE, MSG_UNTRACKED
+        MSG_LINK_HEADER, MSG_LINK_OFFSET, MSG_LINK_FINGERPRINT, MSG_LINK_AMBIGUOUS, MSG_LINK_NONE, MSG_UNTRACKED,
+        UNSAMPLED
     }
     /** Indexes of tb_drops, as enum tb_drop_reason in tb_common.h. */
     public static final int DROP_RINGBUF_FULL = 0;
@@ -57,6 +59,7 @@ public final class SharedMaps implements AutoCloseable {
     private final long wakeupBytes;
     private volatile boolean kernelReads = HelperCapability.READ_KERNEL.detect().allowed();
     private volatile HeaderInjection injection;
+    private volatile Sampler sampler = Sampler.DEFAULT;
 
     private SharedMaps(BpfObject object, long wakeupBytes) {
         this.object = object;
@@ -112,6 +115,15 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.setRodata(WAKEUP_BYTES, wakeupBytes);
         probeObject.setRodata(KERNEL_READS, kernelReads);
         probeObject.setRodata(INJECT_ENABLED, injection != null);
+        Sampler s = sampler;
+        probeObject.setRodata("tb_sampler", s.root());
+        probeObject.setRodata("tb_sampler_parent_based", s.parentBased());
+        probeObject.setRodata("tb_sample_bound", s.bound());
+    }
+
+    /** The sampler probe objects loaded from now on apply (OTEL_TRACES_SAMPLER). */
+    public void sampler(Sampler s) {
+        sampler = s;
     }
 
     /**

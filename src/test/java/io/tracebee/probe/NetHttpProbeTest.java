@@ -282,13 +282,23 @@ class NetHttpProbeTest {
             for (int i = 0; i < 40; i++) {
                 many.put("X-Filler-" + i, "value-" + i);
             }
-            many.put("Traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
+            many.put("Traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03");
             server.get("/hello/large", many);
             HttpServerEvent large = await("/hello/large");
             assertThat(Hex.encode(large.header().traceId())).isEqualTo("0af7651916cd43dd8448eb211c80319c");
             assertThat(Hex.encode(large.header().parentSpanId())).isEqualTo("b7ad6b7169203331");
-            assertThat(large.header().traceFlags()).as("sampled=0 kept").isZero();
+            assertThat(large.header().traceFlags()).as("the caller's flags, random bit too").isEqualTo(3);
             assertThat(large.traceState()).isEmpty();
+
+            // a caller that sampled its trace out: the span is tracked but not sent (the kernel counts it)
+            long before = maps.counter(SharedMaps.Counter.UNSAMPLED);
+            server.get("/hello/unsampled", Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (maps.counter(SharedMaps.Counter.UNSAMPLED) == before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(maps.counter(SharedMaps.Counter.UNSAMPLED)).isEqualTo(before + 1);
+            assertThat(events).noneMatch(e -> e instanceof HttpServerEvent h && h.path().equals("/hello/unsampled"));
 
             // the handler's own client call stays in the caller's trace
             server.get("/call?url=http://" + server.address() + "/hello/x", Map.of(

@@ -59,4 +59,23 @@ final class ProbeHarness implements BeforeEachCallback, AfterEachCallback {
         }
         throw new AssertionError("no matching event; got " + events);
     }
+
+    /** Waits up to 5 s for the kernel's count of spans sampled out (not sent) to reach {@code atLeast}. */
+    long awaitUnsampled(long atLeast) throws InterruptedException {
+        long n = 0;
+        for (int i = 0; i < 100; i++) {
+            n = maps.counter(SharedMaps.Counter.UNSAMPLED);
+            if (n >= atLeast) {
+                return n;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the kernel counted " + n + " spans sampled out, not " + atLeast);
+    }
+
+    /** Whether any event of the trace with this (hex) id was sent. */
+    boolean anyOfTrace(String traceIdHex) {
+        return events.stream().anyMatch(e -> e.header().traceId() != null
+                && io.tracebee.span.Hex.encode(e.header().traceId()).equals(traceIdHex));
+    }
 }
