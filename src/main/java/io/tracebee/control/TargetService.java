@@ -70,6 +70,9 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
     private final int selfPid = (int) ProcessHandle.current().pid();
     private final ThreadPoolExecutor lifecycle;
     private final LongAdder lifecycleDropped = new LongAdder();
+    private final Map<String, LongAdder> attachFailures = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> onAttachFailure = reason -> {
+    };
 
     public TargetService(Instrumenter instrumenter, ProcessResources resources, String defaultServiceName) {
         this(instrumenter, resources, defaultServiceName, null, "process lifecycle is not watched");
@@ -93,8 +96,19 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
         }, (r, pool) -> lifecycleDropped.increment());
     }
 
-    /** Attaches a target; throws {@link ProblemException} with a specific reason when it cannot. */
+    /** Attaches a target; throws {@link ProblemException} with a specific reason when it cannot (counted by reason). */
     public synchronized TargetView attach(TargetRequest request, String caller) {
+        try {
+            return attachOrRefuse(request, caller);
+        } catch (ProblemException e) {
+            attachFailures.computeIfAbsent(e.type(), k -> new LongAdder()).increment();
+            onAttachFailure.accept(e.type());
+            LOG.infof("refused an attach for %s: %s", caller, e.getMessage());
+            throw e;
+        }
+    }
+
+    private TargetView attachOrRefuse(TargetRequest request, String caller) {
         if (request == null) {
             throw ProblemException.badRequest("missing-body", "request body must be a JSON object like {\"pid\": 1234}, "
                     + "{\"exe\": \"/path/to/binary\"} or {\"exeGlob\": \"/srv/*/server\"}");
@@ -329,6 +343,18 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
     /** Targets in a state ({@link #ATTACHED}, {@link #EXITED}, {@link #WATCHING}). */
     public long countInState(String state) {
         return targets.values().stream().filter(t -> t.state.equals(state)).count();
+    }
+
+    /** Told the problem type of every refused attach (e.g. to register a metric for a reason first seen). */
+    public void onAttachFailure(java.util.function.Consumer<String> listener) {
+        onAttachFailure = listener;
+    }
+
+    /** Refused attach requests so far, by problem type (e.g. "not-go", "no-such-process"). */
+    public Map<String, Long> attachFailures() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        attachFailures.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
     }
 
     /** Process events the control plane could not keep up with (its queue was full). */

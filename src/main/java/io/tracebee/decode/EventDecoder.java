@@ -22,6 +22,14 @@ public final class EventDecoder {
 
     private final LongAdder decodeErrors = new LongAdder();
     private final LongAdder decoded = new LongAdder();
+    /** Events decoded, by kind (tracebee.h's enum tb_event_kind). */
+    private final LongAdder[] byKind = new LongAdder[KIND_PROCESS + 1];
+
+    {
+        for (int i = 0; i < byKind.length; i++) {
+            byKind[i] = new LongAdder();
+        }
+    }
     private final ManualSpanChunks manualChunks = new ManualSpanChunks();
     private final GlobalApiRecords globalRecords = new GlobalApiRecords();
 
@@ -45,6 +53,9 @@ public final class EventDecoder {
             return null;
         }
         int kind = (int) INT.get(data, off + H_KIND);
+        if (kind > 0 && kind < byKind.length) {
+            byKind[kind].increment();
+        }
         if (kind == KIND_HTTP_SERVER && len >= HTTP_SERVER_SIZE) {
             return httpServer(data, off, header(data, off, kind));
         }
@@ -83,6 +94,11 @@ public final class EventDecoder {
 
     public long decodeErrors() {
         return decodeErrors.sum();
+    }
+
+    /** Records of one kind read so far (tb_event_kind), malformed ones included. */
+    public long received(int kind) {
+        return kind > 0 && kind < byKind.length ? byKind[kind].sum() : 0;
     }
 
     public long decoded() {

@@ -5,8 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.tracebee.bpf.BpfSupport;
-import io.tracebee.bpf.MonotonicClock;
 import io.tracebee.bpf.HelperCapability;
+import io.tracebee.bpf.MonotonicClock;
+import io.tracebee.bpf.RunTimeStats;
 import io.tracebee.config.Sampler;
 import io.tracebee.config.Settings;
 import io.tracebee.control.ProbeState;
@@ -14,18 +15,20 @@ import io.tracebee.control.ProcessResources;
 import io.tracebee.control.TargetService;
 import io.tracebee.correlate.Correlator;
 import io.tracebee.decode.EventDecoder;
+import io.tracebee.decode.EventLayout;
 import io.tracebee.export.BatchConfig;
 import io.tracebee.export.Exporters;
 import io.tracebee.export.FanOutSpanProcessor;
 import io.tracebee.export.SpanExporter;
 import io.tracebee.probe.BpfInstrumenter;
 import io.tracebee.probe.HeaderInjection;
-import io.tracebee.probe.ProcessWatch;
 import io.tracebee.probe.OffsetResolver;
 import io.tracebee.probe.OffsetTable;
 import io.tracebee.probe.ProbeSpec;
-import io.tracebee.probe.SharedMaps;
 import io.tracebee.probe.Probes;
+import io.tracebee.probe.ProcessWatch;
+import io.tracebee.probe.ProgramRunStats;
+import io.tracebee.probe.SharedMaps;
 import io.tracebee.ringbuf.EventBatch;
 import io.tracebee.ringbuf.RingBufferSource;
 import io.tracebee.span.Span;
@@ -70,6 +73,7 @@ public class Agent {
     private final LongAdder spansAssembled = new LongAdder();
     private volatile Running running;
     private volatile ProcessWatch processWatch;
+    private volatile RunTimeStats runTimeStats;
     private volatile boolean startingUp;
 
     /** Everything that exists only while the agent runs. */
@@ -140,8 +144,17 @@ public class Agent {
                         watchUnavailable);
             }
             processWatch = watch;
+            BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, maps, new OffsetResolver(OffsetTable.load()));
+            if (!settings.get("TRACEBEE_BPF_STATS", "on").equals("off")) {
+                try {
+                    runTimeStats = RunTimeStats.enable();
+                } catch (RuntimeException e) {
+                    LOG.warnf("BPF run-time statistics unavailable (tracebee_bpf_program_* stay 0): %s", e.getMessage());
+                }
+            }
+            registerProgramMetrics(instrumenter.runStats());
             TargetService targets = new TargetService(
-                    new BpfInstrumenter(Probes.ALL, maps, new OffsetResolver(OffsetTable.load())),
+                    instrumenter,
                     new ProcessResources(ProcessResources.parseResourceAttributes(env.get("OTEL_RESOURCE_ATTRIBUTES"))),
                     settings.get("OTEL_SERVICE_NAME").orElse(null), watch, watchUnavailable);
             EventDecoder decoder = new EventDecoder();
@@ -196,6 +209,19 @@ public class Agent {
         }
     }
 
+    /** Run count and time of every probe program, by name, registered as each is first loaded. */
+    private void registerProgramMetrics(ProgramRunStats stats) {
+        stats.onNewProgram(program -> {
+            FunctionCounter.builder("tracebee.bpf.program.runs", stats, s -> s.totals(program).runs())
+                    .tags("program", program)
+                    .description("Times the kernel ran the probe program (kernel statistics; TRACEBEE_BPF_STATS=off stops them)")
+                    .register(registry);
+            FunctionCounter.builder("tracebee.bpf.program.run.seconds", stats, s -> s.totals(program).nanos() / 1e9)
+                    .tags("program", program)
+                    .description("Kernel time spent in the probe program, trap excluded").register(registry);
+        });
+    }
+
     /** One drained batch through decode, correlate and assembly; a bug in a stage costs the batch, never the stream. */
     private List<Span> process(EventBatch batch, EventDecoder decoder, Correlator correlator, SpanAssembler assembler) {
         try {
@@ -234,6 +260,19 @@ public class Agent {
                 .tags("stage", "correlate", "reason", "detached").register(registry);
         FunctionCounter.builder("tracebee.events.lost", pipelineFailures, LongAdder::sum)
                 .tags("stage", "pipeline", "reason", "stage_failed").register(registry);
+        Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
+        kinds.put("http_server", EventLayout.KIND_HTTP_SERVER);
+        kinds.put("http_client", EventLayout.KIND_HTTP_CLIENT);
+        kinds.put("db_sql", EventLayout.KIND_DB_SQL);
+        kinds.put("redis", EventLayout.KIND_REDIS);
+        kinds.put("kafka_producer", EventLayout.KIND_KAFKA_PRODUCER);
+        kinds.put("kafka_consumer", EventLayout.KIND_KAFKA_CONSUMER);
+        kinds.put("grpc", EventLayout.KIND_GRPC);
+        kinds.put("manual_span", EventLayout.KIND_MANUAL_SPAN);
+        kinds.put("trace_adopt", EventLayout.KIND_TRACE_ADOPT);
+        kinds.put("process", EventLayout.KIND_PROCESS);
+        kinds.forEach((name, kind) -> FunctionCounter.builder("tracebee.events.by.kind", r.decoder(), d -> d.received(kind))
+                .tags("kind", name).description("Kernel records read, by the probe kind that sent them").register(registry));
         FunctionCounter.builder("tracebee.spans.assembled", spansAssembled, LongAdder::sum)
                 .description("Spans built from kernel events").register(registry);
         FunctionCounter.builder("tracebee.spans.unsampled", r,
@@ -250,6 +289,10 @@ public class Agent {
                     .description("Targets by state: attached, exited (a pid target's process ended; its probes are "
                             + "detached), watching (an exe glob nothing has matched yet)").register(registry);
         }
+        r.targets().onAttachFailure(reason -> FunctionCounter.builder("tracebee.attach.failures", r.targets(),
+                        t -> t.attachFailures().getOrDefault(reason, 0L))
+                .tags("reason", reason).description("Refused attach requests, by the problem type of the refusal")
+                .register(registry));
         FunctionCounter.builder("tracebee.events.lost", r.targets(), TargetService::lifecycleDropped)
                 .tags("stage", "control", "reason", "lifecycle_queue_full")
                 .description("Process exec/exit events the control plane could not keep up with").register(registry);
@@ -327,6 +370,9 @@ public class Agent {
         r.targets().close();
         if (processWatch != null) {
             processWatch.close();
+        }
+        if (runTimeStats != null) {
+            runTimeStats.close();
         }
         r.source().close();
         r.pipelineThread().shutdown();

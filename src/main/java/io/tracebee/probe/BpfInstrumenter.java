@@ -34,11 +34,17 @@ public final class BpfInstrumenter implements Instrumenter {
     private final SharedMaps maps;
     private final OffsetResolver offsets;
     private final Map<String, byte[]> objectBytes = new ConcurrentHashMap<>();
+    private final ProgramRunStats runStats = new ProgramRunStats();
 
     public BpfInstrumenter(List<ProbeSpec> probes, SharedMaps maps, OffsetResolver offsets) {
         this.probes = probes;
         this.maps = maps;
         this.offsets = offsets;
+    }
+
+    /** Run counts and times of the programs this instrumenter loaded, live and detached. */
+    public ProgramRunStats runStats() {
+        return runStats;
     }
 
     /**
@@ -153,6 +159,11 @@ public final class BpfInstrumenter implements Instrumenter {
             return ProbeState.skipped(spec.library(), why);
         }
         // links first, object last: closing in list order detaches before unloading
+        runStats.loaded(object);
+        mine.set(mine.indexOf(object), () -> {
+            runStats.retiring(object);
+            object.close();
+        });
         resources.addAll(mine);
         return ProbeState.attached(spec.library(), uprobes, resolution.source());
     }

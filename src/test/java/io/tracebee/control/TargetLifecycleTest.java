@@ -126,6 +126,43 @@ class TargetLifecycleTest {
         assertThat(after.get("all")).isLessThanOrEqualTo(before.get("all") + 8);  // sockets of the HTTP client may linger
     }
 
+    /** The self-metrics tell what happened: refusals by reason, targets by state, records by kind, program runs. */
+    @Test
+    void selfMetricsCountWhatHappened() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"exe\": \"/bin/ls\"}").when().post("/targets").then().statusCode(422);
+        try (GoServer server = GoServer.start("httpserver-go1.26")) {
+            String id = attach("{\"pid\": " + server.pid() + "}");
+            for (int i = 0; i < 5; i++) {
+                server.get("/hello/" + i);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            String metrics = "";
+            while (System.nanoTime() < deadline) {
+                metrics = given().header("Accept", "text/plain").when().get("/q/metrics").then().statusCode(200).extract().asString();
+                if (value(metrics, "tracebee_events_by_kind_total{kind=\"http_server\",}") >= 5) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(value(metrics, "tracebee_attach_failures_total{reason=\"not-go\",}")).isGreaterThanOrEqualTo(1);
+            assertThat(value(metrics, "tracebee_targets{state=\"attached\",}")).isGreaterThanOrEqualTo(1);
+            assertThat(value(metrics, "tracebee_events_by_kind_total{kind=\"http_server\",}")).isGreaterThanOrEqualTo(5);
+            assertThat(value(metrics, "tracebee_bpf_program_runs_total{program=\"uprobe_server_handler_serve_http\",}"))
+                    .isGreaterThanOrEqualTo(5);
+            assertThat(value(metrics, "tracebee_bpf_program_run_seconds_total{program=\"uprobe_server_handler_serve_http\",}"))
+                    .isGreaterThan(0);
+            given().when().delete("/targets/" + id).then().statusCode(204);
+            String after = given().header("Accept", "text/plain").when().get("/q/metrics").then().extract().asString();
+            assertThat(value(after, "tracebee_bpf_program_runs_total{program=\"uprobe_server_handler_serve_http\",}"))
+                    .as("a detached target's runs stay counted").isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    private static double value(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(-1);
+    }
+
     /** Attaches to and detaches from one life first, so that what the agent creates once is not counted. */
     private static void warmUp(Path bin) {
         try (GoServer life = GoServer.start(bin)) {
