@@ -422,8 +422,8 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
         final Instant attachedAt = Instant.now();
         final List<Attachment> attached = new ArrayList<>();
         /** A glob's binaries, by file identity; and those it could not attach to, with why. */
-        final Map<Object, Attachment> binaries = new LinkedHashMap<>();
-        final Map<Object, String> refused = new LinkedHashMap<>();
+        final Map<Object, Attachment> binaries = new ConcurrentHashMap<>();
+        final Map<Object, String> refused = new ConcurrentHashMap<>();
         final Set<Integer> pids = ConcurrentHashMap.newKeySet();
         final Map<Integer, Resource> resourceByPid = new ConcurrentHashMap<>();
         volatile String state;
