@@ -153,7 +153,13 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
             }
         }
         String exe = ProcessResources.executablePath(pid);
+        Target covering = coveringTarget(fileKey(proc.resolve("exe")), false);
+        if (covering != null) {
+            throw ProblemException.conflict("duplicate-target", "pid " + pid + " runs " + exe + ", which target "
+                    + covering.id + " (" + covering.describe() + ") already traces: one binary is traced by one target");
+        }
         Target t = new Target(Long.toString(nextId.getAndIncrement()), pid, exe, null, null, serviceName);
+        t.fileKey = fileKey(proc.resolve("exe"));
         // /proc/<pid>/exe reaches the binary even from another mount namespace or after it was replaced on disk.
         t.add(instrument(t, proc.resolve("exe"), pid, exe));
         targets.put(t.id, t);
@@ -177,12 +183,13 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
         if (!Files.isRegularFile(path)) {
             throw ProblemException.unprocessable("not-a-file", exe + " is not a regular file");
         }
-        for (Target t : targets.values()) {
-            if (t.pid == null && t.exe != null && sameFile(Path.of(t.exe), path)) {
-                throw ProblemException.conflict("duplicate-target", exe + " is already attached as target " + t.id);
-            }
+        Target covering = coveringTarget(fileKey(path), true);
+        if (covering != null) {
+            throw ProblemException.conflict("duplicate-target", exe + " is already traced by target " + covering.id
+                    + " (" + covering.describe() + "): one binary is traced by one target");
         }
         Target t = new Target(Long.toString(nextId.getAndIncrement()), null, exe, null, null, serviceName);
+        t.fileKey = fileKey(path);
         t.add(instrument(t, path, -1, exe));
         targets.put(t.id, t);
         return t;
@@ -226,29 +233,39 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
         }
         Path link = Path.of("/proc", Integer.toString(pid), "exe");
         Path exe;
-        Object fileKey;
         try {
             exe = Files.readSymbolicLink(link);
-            if (!t.matcher.matches(exe)) {
-                return;
-            }
-            fileKey = Files.readAttributes(link, BasicFileAttributes.class).fileKey();
         } catch (IOException | SecurityException e) {
             return;  // gone already, or a kernel thread
         }
-        t.pids.add(pid);
-        if (t.binaries.containsKey(fileKey) || t.refused.containsKey(fileKey)) {
+        Object fileKey = t.matcher.matches(exe) ? fileKey(link) : null;
+        if (fileKey == null || t.refused.containsKey(fileKey)) {
             return;
         }
-        try {
-            Attachment a = instrument(t, link, -1, exe.toString());
-            t.binaries.put(fileKey, a);
-            t.add(a);
-            LOG.infof("target %s (%s): attached to %s (pid %d): %s", t.id, t.describe(), exe, pid, a.instrumentation.probes());
-        } catch (ProblemException e) {
-            t.refused.put(fileKey, exe + ": " + e.getMessage());
-            LOG.infof("target %s (%s): not attached to %s (pid %d): %s", t.id, t.describe(), exe, pid, e.getMessage());
+        if (!t.binaries.containsKey(fileKey)) {
+            Target covering = coveringTarget(fileKey, true);
+            if (covering != null) {
+                // its probes are already in this binary (a pid or exe target, another glob): attaching again would
+                // double every span; a later process of it is looked at again once that target is gone
+                LOG.infof("target %s (%s): %s (pid %d) is traced by target %s (%s), left to it", t.id, t.describe(),
+                        exe, pid, covering.id, covering.describe());
+                return;
+            }
+            // the file by its own path while it is the same file: /proc/<pid>/exe vanishes with the process, which
+            // may exit before the probes are in (they attach for seconds here)
+            Path binary = fileKey.equals(fileKey(exe)) ? exe : link;
+            try {
+                Attachment a = instrument(t, binary, -1, exe.toString());
+                t.binaries.put(fileKey, a);
+                t.add(a);
+                LOG.infof("target %s (%s): attached to %s (pid %d): %s", t.id, t.describe(), exe, pid, a.instrumentation.probes());
+            } catch (ProblemException e) {
+                t.refused.put(fileKey, exe + ": " + e.getMessage());
+                LOG.infof("target %s (%s): not attached to %s (pid %d): %s", t.id, t.describe(), exe, pid, e.getMessage());
+                return;
+            }
         }
+        t.pids.add(pid);
     }
 
     private Attachment instrument(Target owner, Path binary, int attachPid, String exe) {
@@ -390,6 +407,35 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
         lifecycle.shutdownNow();
     }
 
+    /**
+     * The live target whose probes are in this binary file, or null: an exe or glob target's fire for all its
+     * processes; a pid target's (counted when {@code pidTargets}) for its own only, so they clash with a new
+     * attachment to the whole file but not with another process's pid target.
+     */
+    private Target coveringTarget(Object fileKey, boolean pidTargets) {
+        if (fileKey == null) {
+            return null;
+        }
+        for (Target t : targets.values()) {
+            if (t.state.equals(EXITED) || (t.pid != null && !pidTargets)) {
+                continue;
+            }
+            if (fileKey.equals(t.fileKey) || t.binaries.containsKey(fileKey)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** A file's identity (device and inode), or null when it cannot be read. */
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
     private static List<Integer> runningPids() {
         List<Integer> pids = new ArrayList<>();
         try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
@@ -398,14 +444,6 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
             LOG.warnf("cannot list /proc: %s", e);
         }
         return pids;
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Probes placed on one binary for one target; events carry its id. */
@@ -425,6 +463,8 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
         final Map<Object, Attachment> binaries = new ConcurrentHashMap<>();
         final Map<Object, String> refused = new ConcurrentHashMap<>();
         final Set<Integer> pids = ConcurrentHashMap.newKeySet();
+        /** The file a pid or exe target attached to (device and inode). */
+        volatile Object fileKey;
         final Map<Integer, Resource> resourceByPid = new ConcurrentHashMap<>();
         volatile String state;
 
