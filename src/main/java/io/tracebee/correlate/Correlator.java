@@ -6,7 +6,9 @@ import io.tracebee.decode.ProcessEvent;
 import io.tracebee.decode.TraceAdoptEvent;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.span.Resource;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,10 +76,12 @@ public final class Correlator {
         return unsampled.sum();
     }
 
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     /** A trace id as a map key. */
     private record TraceId(long high, long low) {
         TraceId(byte[] id) {
-            this(ByteBuffer.wrap(id).getLong(0), ByteBuffer.wrap(id).getLong(8));
+            this((long) LONG.get(id, 0), (long) LONG.get(id, 8));
         }
     }
 
