@@ -3,6 +3,7 @@ package io.tracebee.control;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.tracebee.config.Settings;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -62,12 +63,10 @@ public class ApiAccess {
         }
         LOG.warnf("refused %s %s from %s: %s", rc.request().method(), rc.normalizedPath(), rc.request().remoteAddress(),
                 auth == null ? "no bearer token" : "wrong token");
+        String detail = auth == null ? "this agent requires Authorization: Bearer <token>" : "the bearer token is not this agent's";
         rc.response().setStatusCode(401).putHeader("Content-Type", ProblemMapper.PROBLEM_JSON.toString())
                 .putHeader("WWW-Authenticate", "Bearer realm=\"tracebee\"")
-                .end("{\"type\":\"https://tracebee.io/problems/unauthorized\",\"title\":\"Unauthorized\",\"status\":401,"
-                        + "\"detail\":\"" + (auth == null ? "this agent requires Authorization: Bearer <token>"
-                                : "the bearer token is not this agent's") + "\",\"instance\":\""
-                        + rc.normalizedPath().replace("\"", "%22").replace("\\", "%5C") + "\"}");
+                .end(new JsonObject(ProblemMapper.body(401, "unauthorized", "Unauthorized", detail, rc.normalizedPath())).encode());
     }
 
     /** Why the agent must not start with this host and token, or null. */

@@ -69,14 +69,20 @@ public final class ProblemMapper {
     }
 
     static Response response(int status, String type, String title, String detail, UriInfo uri) {
+        return Response.status(status).type(PROBLEM_JSON).entity(body(status, type, title, detail, uri == null ? null : uri.getPath()))
+                .build();
+    }
+
+    /** An RFC 9457 problem document; {@code instance} may be null. */
+    static Map<String, Object> body(int status, String type, String title, String detail, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://tracebee.io/problems/" + type);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        if (uri != null) {
-            body.put("instance", uri.getPath());
+        if (instance != null) {
+            body.put("instance", instance);
         }
-        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+        return body;
     }
 }

@@ -1,6 +1,7 @@
 package io.tracebee.control;
 
 import io.tracebee.correlate.ProcessDirectory;
+import io.tracebee.decode.BoundedMap;
 import io.tracebee.decode.ProcessEvent;
 import io.tracebee.inspect.TargetInspectionException;
 import io.tracebee.probe.ProcessWatch;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,12 +60,7 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     /** Attachments by the id the kernel stamps into events (the uprobes' cookie); read on the event path. */
     private final Map<Long, Attachment> attachments = new ConcurrentHashMap<>();
-    private final Set<String> deleted = Collections.newSetFromMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED_DELETES;
-        }
-    });
+    private final Set<String> deleted = Collections.newSetFromMap(new BoundedMap<>(REMEMBERED_DELETES, new LongAdder()));
     private final AtomicLong nextId = new AtomicLong(1);
     private final int selfPid = (int) ProcessHandle.current().pid();
     private final ThreadPoolExecutor lifecycle;
@@ -153,13 +148,14 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
             }
         }
         String exe = ProcessResources.executablePath(pid);
-        Target covering = coveringTarget(fileKey(proc.resolve("exe")), false);
+        Object file = fileKey(proc.resolve("exe"));
+        Target covering = coveringTarget(file, false);
         if (covering != null) {
             throw ProblemException.conflict("duplicate-target", "pid " + pid + " runs " + exe + ", which target "
                     + covering.id + " (" + covering.describe() + ") already traces: one binary is traced by one target");
         }
         Target t = new Target(Long.toString(nextId.getAndIncrement()), pid, exe, null, null, serviceName);
-        t.fileKey = fileKey(proc.resolve("exe"));
+        t.fileKey = file;
         // /proc/<pid>/exe reaches the binary even from another mount namespace or after it was replaced on disk.
         t.add(instrument(t, proc.resolve("exe"), pid, exe));
         targets.put(t.id, t);
@@ -183,13 +179,14 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
         if (!Files.isRegularFile(path)) {
             throw ProblemException.unprocessable("not-a-file", exe + " is not a regular file");
         }
-        Target covering = coveringTarget(fileKey(path), true);
+        Object file = fileKey(path);
+        Target covering = coveringTarget(file, true);
         if (covering != null) {
             throw ProblemException.conflict("duplicate-target", exe + " is already traced by target " + covering.id
                     + " (" + covering.describe() + "): one binary is traced by one target");
         }
         Target t = new Target(Long.toString(nextId.getAndIncrement()), null, exe, null, null, serviceName);
-        t.fileKey = fileKey(path);
+        t.fileKey = file;
         t.add(instrument(t, path, -1, exe));
         targets.put(t.id, t);
         return t;
