@@ -25,6 +25,11 @@ import org.jboss.logging.Logger;
  * BatchSpanProcessor: spans are sent in batches of up to {@code maxExportBatchSize}, at least every
  * {@code scheduleDelay}, with one export in flight at a time. {@link #offer} never blocks: what does
  * not fit is dropped and counted.
+ *
+ * <p>Unlike the SDK's, a batch whose export failed transiently (the receiver is down) is not dropped: it stays at
+ * the head of the queue and is sent again with backoff for up to {@link BatchConfig#retryMaxElapsed}, as the
+ * Collector's exporters do. The queue cap bounds memory during an outage: new spans fill what is left of it and
+ * the rest are dropped as {@code queue_full}; after recovery the queue drains in order.
  */
 public final class BatchSpanProcessor implements SpanProcessor {
     private static final Logger LOG = Logger.getLogger(BatchSpanProcessor.class);
@@ -60,6 +65,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
 
     private final Counter exported;
     private final Counter failures;
+    private final Counter retries;
     private final Counter droppedQueueFull;
     private final Counter droppedExportFailed;
     private final Counter droppedRejected;
@@ -72,6 +78,8 @@ public final class BatchSpanProcessor implements SpanProcessor {
     private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
     private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
     private volatile int queued;
+    // Spans of the batch being exported (guarded by lock): still in the ring, not abandoned by shutdown.
+    private int exporting;
 
     /** Starts the worker thread. */
     public BatchSpanProcessor(SpanExporter exporter, BatchConfig config, MeterRegistry registry) {
@@ -83,6 +91,9 @@ public final class BatchSpanProcessor implements SpanProcessor {
         exported = Counter.builder("tracebee.spans.exported").description("Spans delivered by an exporter")
                 .tag("exporter", name).register(registry);
         failures = Counter.builder("tracebee.export.failures").description("Export calls that failed")
+                .tag("exporter", name).register(registry);
+        retries = Counter.builder("tracebee.export.retries")
+                .description("Batches kept in the queue after a transient export failure, to be sent again")
                 .tag("exporter", name).register(registry);
         droppedQueueFull = dropped(name, REASON_QUEUE_FULL);
         droppedExportFailed = dropped(name, REASON_EXPORT_FAILED);
@@ -217,10 +228,11 @@ public final class BatchSpanProcessor implements SpanProcessor {
             drained = workerDone;
             if (!drained) {
                 stopped = true;
-                abandoned = count;
+                // the batch being exported is counted by the worker once its export returns
+                abandoned = count - exporting;
+                handled += count;
                 count = 0;
                 queued = 0;
-                handled += abandoned;
                 completeFlushes(true);
                 wake.signal();
             }
@@ -248,6 +260,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
     private void run() {
         long delay = config.scheduleDelay().toNanos();
         long nextExport = System.nanoTime() + delay;
+        Retry retry = new Retry();
         while (true) {
             List<Span> batch;
             lock.lock();
@@ -255,6 +268,14 @@ public final class BatchSpanProcessor implements SpanProcessor {
                 while (true) {
                     if (stopped) {
                         return;
+                    }
+                    if (retry.held()) {
+                        long wait = retry.at - System.nanoTime();
+                        if (wait <= 0) {
+                            break;
+                        }
+                        wake.awaitNanos(wait);
+                        continue;
                     }
                     boolean flushPending = !flushes.isEmpty();
                     if (count >= config.maxExportBatchSize() || (count > 0 && (flushPending || !accepting))) {
@@ -278,31 +299,87 @@ public final class BatchSpanProcessor implements SpanProcessor {
                     }
                     wake.awaitNanos(wait);
                 }
+                // The batch stays in the ring, and counts against its capacity, until it is delivered or dropped:
+                // while the receiver is down, memory is bounded by the queue cap and nothing more.
                 int n = Math.min(count, config.maxExportBatchSize());
                 batch = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    batch.add(ring[head]);
-                    ring[head] = null;
-                    head = (head + 1) % ring.length;
+                    batch.add(ring[(head + i) % ring.length]);
                 }
-                count -= n;
-                queued = count;
+                exporting = n;
             } catch (InterruptedException e) {
                 return;
             } finally {
                 lock.unlock();
             }
-            exportBatch(batch);
+            ExportResult result = exportBatch(batch);
             lock.lock();
             try {
-                if (!stopped) {
-                    handled += batch.size();
-                    completeFlushes(false);
+                exporting = 0;
+                if (stopped) {
+                    // shutdown gave up waiting; this batch was not counted with the abandoned ones
+                    account(batch.size(), result, true);
+                    return;
                 }
+                if (!result.success() && result.retryable() && retry.keep(result, batch.size())) {
+                    continue;
+                }
+                retry.settled(result.success());
+                account(batch.size(), result, false);
+                for (int i = 0; i < batch.size(); i++) {
+                    ring[head] = null;
+                    head = (head + 1) % ring.length;
+                }
+                count -= batch.size();
+                queued = count;
+                handled += batch.size();
+                completeFlushes(false);
             } finally {
                 lock.unlock();
             }
             nextExport = System.nanoTime() + delay;
+        }
+    }
+
+    /**
+     * A batch held after a transient failure, like the Collector's retry_on_failure: tried again after 1, 2, 4 then
+     * every 5 s until {@link BatchConfig#retryMaxElapsed} has passed since its first failure. Worker thread only.
+     */
+    private final class Retry {
+        long at;
+        long firstFailure;
+        int attempts;
+
+        boolean held() {
+            return at != 0;
+        }
+
+        boolean keep(ExportResult result, int spans) {
+            long now = System.nanoTime();
+            if (attempts == 0) {
+                firstFailure = now;
+            }
+            long backoff = TimeUnit.SECONDS.toNanos(Math.min(5, 1L << Math.min(attempts, 3)));
+            if (now + backoff - firstFailure > config.retryMaxElapsed().toNanos()) {
+                return false;
+            }
+            if (attempts == 0) {
+                LOG.warnf("Exporter %s cannot deliver (%s); keeping %d queued span(s) and retrying for up to %d s",
+                        exporter.name(), result.message(), count, config.retryMaxElapsed().toSeconds());
+            }
+            attempts++;
+            retries.increment();
+            at = now + backoff;
+            return true;
+        }
+
+        void settled(boolean delivered) {
+            if (attempts > 0 && delivered) {
+                LOG.infof("Exporter %s delivers again after %d s of failures", exporter.name(),
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - firstFailure));
+            }
+            at = 0;
+            attempts = 0;
         }
     }
 
@@ -317,26 +394,34 @@ public final class BatchSpanProcessor implements SpanProcessor {
         }
     }
 
-    private void exportBatch(List<Span> batch) {
+    /** Runs one export and times it. */
+    private ExportResult exportBatch(List<Span> batch) {
         long start = System.nanoTime();
         ExportResult result = await(batch);
         duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        if (!result.success()) {
+            failures.increment();
+        }
+        return result;
+    }
+
+    /** Counts a batch's final outcome: delivered (less what the receiver rejected) or dropped. */
+    private void account(int spans, ExportResult result, boolean shuttingDown) {
         if (result.success()) {
-            long rejected = Math.min(Math.max(result.rejectedSpans(), 0), batch.size());
-            exported.increment(batch.size() - rejected);
+            long rejected = Math.min(Math.max(result.rejectedSpans(), 0), spans);
+            exported.increment(spans - rejected);
             if (rejected > 0) {
                 droppedRejected.increment(rejected);
             }
+            return;
+        }
+        (shuttingDown ? droppedShutdown : droppedExportFailed).increment(spans);
+        long now = System.nanoTime();
+        long last = lastFailureLog.get();
+        if (now - last >= LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
+            LOG.warnf("Exporter %s failed; %d span(s) dropped: %s", exporter.name(), spans, result.message());
         } else {
-            failures.increment();
-            droppedExportFailed.increment(batch.size());
-            long now = System.nanoTime();
-            long last = lastFailureLog.get();
-            if (now - last >= LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
-                LOG.warnf("Exporter %s failed; %d span(s) dropped: %s", exporter.name(), batch.size(), result.message());
-            } else {
-                LOG.debugf("Exporter %s failed; %d span(s) dropped: %s", exporter.name(), batch.size(), result.message());
-            }
+            LOG.debugf("Exporter %s failed; %d span(s) dropped: %s", exporter.name(), spans, result.message());
         }
     }
 
@@ -350,7 +435,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
             return result == null ? ExportResult.failure("exporter returned no result") : result;
         } catch (TimeoutException e) {
             cancel(subscription);
-            return ExportResult.failure("export timed out after " + config.exportTimeout().toMillis() + " ms");
+            return ExportResult.retryableFailure("export timed out after " + config.exportTimeout().toMillis() + " ms");
         } catch (InterruptedException e) {
             cancel(subscription);
             Thread.currentThread().interrupt();

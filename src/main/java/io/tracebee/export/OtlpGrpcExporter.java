@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
 import io.grpc.ChannelCredentials;
+import io.grpc.ConnectivityState;
 import io.grpc.Context;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -132,6 +133,7 @@ public final class OtlpGrpcExporter implements SpanExporter {
     }
 
     private Uni<ExportResult> attempt(ExportTraceServiceRequest request, int attempt, long firstCallNanos) {
+        reconnectNow();
         return call(request)
                 .map(this::toResult)
                 .onFailure().recoverWithUni(error -> {
@@ -145,8 +147,8 @@ public final class OtlpGrpcExporter implements SpanExporter {
                     long elapsed = System.nanoTime() - firstCallNanos;
                     if (attempt >= config.retry().maxAttempts() || shutdown.get()
                             || elapsed + delay.toNanos() > config.retry().maxElapsed().toNanos()) {
-                        return Uni.createFrom().item(ExportResult.failure("OTLP export to " + config.endpoint()
-                                + " failed after " + attempt + " attempt(s): " + what));
+                        return Uni.createFrom().item(ExportResult.retryableFailure("OTLP export to "
+                                + config.endpoint() + " failed after " + attempt + " attempt(s): " + what));
                     }
                     LOG.debugf("OTLP export attempt %s failed with %s; retrying in %s ms", (Object) attempt, what,
                             delay.toMillis());
@@ -154,6 +156,17 @@ public final class OtlpGrpcExporter implements SpanExporter {
                             .onItem().delayIt().onExecutor(scheduler).by(delay)
                             .chain(() -> attempt(request, attempt + 1, firstCallNanos));
                 });
+    }
+
+    /**
+     * A receiver that refused connections is dialled again by the channel only after its own reconnect backoff,
+     * which grows to two minutes: after an outage the next call would fail fast for that long although the receiver
+     * is back. Our retry schedule is the one that counts, so the channel's is cut short before each attempt.
+     */
+    private void reconnectNow() {
+        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            channel.resetConnectBackoff();
+        }
     }
 
     /** One gRPC call with its own deadline; cancelling the subscription cancels the call. */

@@ -141,13 +141,14 @@ class BatchSpanProcessorTest {
         await(() -> exporter.inFlight.get() == 1); // the worker holds the first batch
         p.offer(TestSpans.many(20));
 
-        assertThat(dropped("queue_full")).isEqualTo(10);
+        // the batch in flight still counts against the cap: 5 more fit
+        assertThat(dropped("queue_full")).isEqualTo(15);
         assertThat(registry.get("tracebee.export.queue.size").gauge().value()).isEqualTo(10);
         assertThat(registry.get("tracebee.export.queue.capacity").gauge().value()).isEqualTo(10);
 
         exporter.gate.countDown();
         p.forceFlush().await().atMost(Duration.ofSeconds(5));
-        assertThat(exporter.spanCount()).isEqualTo(15);
+        assertThat(exporter.spanCount()).isEqualTo(10);
         assertThat(registry.get("tracebee.export.queue.size").gauge().value()).isZero();
     }
 
@@ -182,7 +183,7 @@ class BatchSpanProcessorTest {
     }
 
     @Test
-    void shutdownGivesUpOnAStuckExporterWithinTheBound() {
+    void shutdownGivesUpOnAStuckExporterWithinTheBound() throws Exception {
         RecordingExporter exporter = new RecordingExporter();
         exporter.gate = new CountDownLatch(1); // never opened
         BatchSpanProcessor p = new BatchSpanProcessor(exporter, new BatchConfig(100, 5, LONG, Duration.ofMinutes(1)),
@@ -195,8 +196,11 @@ class BatchSpanProcessorTest {
 
         assertThat(drained).isFalse();
         assertThat(tookMs).isLessThan(2000);
-        // 5 were in the stuck export, 7 still queued.
+        // 7 were still queued; the 5 of the stuck export are counted by its outcome (this exporter completes
+        // when interrupted)
         assertThat(dropped("shutdown")).isEqualTo(7);
+        await(() -> registry.get("tracebee.spans.exported").counter().count() == 5);
+        assertThat(dropped("export_failed")).isZero();
         assertThat(p.forceFlush().await().atMost(Duration.ofSeconds(1))).isNull();
     }
 
@@ -228,10 +232,12 @@ class BatchSpanProcessorTest {
         p.offer(TestSpans.many(4));
         p.forceFlush().await().atMost(Duration.ofSeconds(5));
 
-        assertThat(calls.get()).isEqualTo(4);
+        // the hung export timed out, which is transient: its span was kept and sent again
+        assertThat(calls.get()).isEqualTo(5);
         assertThat(registry.get("tracebee.export.failures").counter().count()).isEqualTo(3);
-        assertThat(dropped("export_failed")).isEqualTo(3);
-        assertThat(registry.get("tracebee.spans.exported").counter().count()).isEqualTo(1);
+        assertThat(registry.get("tracebee.export.retries").counter().count()).isEqualTo(1);
+        assertThat(dropped("export_failed")).isEqualTo(2);
+        assertThat(registry.get("tracebee.spans.exported").counter().count()).isEqualTo(2);
         assertThat(p.shutdown(Duration.ofSeconds(1))).isTrue();
     }
 

@@ -86,6 +86,10 @@ class OtlpGrpcExporterTest {
     private final List<OtlpGrpcExporter> exporters = new ArrayList<>();
 
     private ScriptedCollector start(ScriptedCollector collector) throws Exception {
+        return start(collector, 0);
+    }
+
+    private ScriptedCollector start(ScriptedCollector collector, int port) throws Exception {
         ServerServiceDefinition service = ServerServiceDefinition.builder(TraceServiceGrpc.getServiceDescriptor())
                 .addMethod(TraceServiceGrpc.getExportMethod(), ServerCalls.asyncUnaryCall(collector::export))
                 .build();
@@ -97,7 +101,7 @@ class OtlpGrpcExporterTest {
                 };
             }
         };
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .addService(service)
                 .addStreamTracerFactory(captureHeaders)
                 .build()
@@ -170,7 +174,8 @@ class OtlpGrpcExporterTest {
         OtlpGrpcExporter exporter = exporter(OtlpExporterConfig.of("http://127.0.0.1:" + port)
                 .withRetry(threeAttempts).withTimeout(Duration.ofSeconds(2)));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        BatchSpanProcessor processor = new BatchSpanProcessor(exporter, BatchConfig.defaults(), registry);
+        BatchSpanProcessor processor = new BatchSpanProcessor(exporter,
+                BatchConfig.defaults().withRetryMaxElapsed(Duration.ZERO), registry);
 
         long start = System.nanoTime();
         processor.offer(TestSpans.many(2));
@@ -184,6 +189,67 @@ class OtlpGrpcExporterTest {
         assertThat(exporter.export(TestSpans.many(1)).await().atMost(Duration.ofSeconds(10)).message())
                 .contains("after 3 attempt(s)").contains("UNAVAILABLE");
         processor.shutdown(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void keepsQueuedSpansThroughAnOutageAndDeliversThemAfter() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        OtlpGrpcExporter exporter = exporter(OtlpExporterConfig.of("http://127.0.0.1:" + port)
+                .withRetry(FAST_RETRY).withTimeout(Duration.ofSeconds(2)));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BatchSpanProcessor processor = new BatchSpanProcessor(exporter,
+                new BatchConfig(10, 4, Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofMinutes(1)), registry);
+        try {
+            processor.offer(TestSpans.many(4));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (registry.get("tracebee.export.retries").counter().count() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(registry.get("tracebee.export.retries").counter().count()).isPositive();
+            // nobody listens: the batch stays queued and counts against the cap of 10
+            processor.offer(TestSpans.many(8));
+            assertThat(processor.queueSize()).isEqualTo(10);
+            assertThat(registry.get("tracebee.spans.dropped").tag("reason", "queue_full").counter().count())
+                    .isEqualTo(2);
+
+            // the receiver comes up where the exporter dials; the channel's reconnect backoff is cut short
+            ScriptedCollector collector = start(new ScriptedCollector(), port);
+            processor.forceFlush().await().atMost(Duration.ofSeconds(20));
+
+            assertThat(collector.accepted).isEqualTo(3);
+            assertThat(registry.get("tracebee.spans.exported").counter().count()).isEqualTo(10);
+            assertThat(registry.get("tracebee.spans.dropped").tag("reason", "export_failed").counter().count())
+                    .isZero();
+            assertThat(processor.queueSize()).isZero();
+        } finally {
+            processor.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void dropsAHeldBatchOnceItsRetryTimeIsSpent() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        OtlpGrpcExporter exporter = exporter(OtlpExporterConfig.of("http://127.0.0.1:" + port)
+                .withRetry(FAST_RETRY).withTimeout(Duration.ofSeconds(2)));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BatchSpanProcessor processor = new BatchSpanProcessor(exporter,
+                new BatchConfig(10, 4, Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(4)), registry);
+        try {
+            processor.offer(TestSpans.many(3));
+            processor.forceFlush().await().atMost(Duration.ofSeconds(20));
+            // tried at once, after 1 s and after 2 s more; the next wait, 4 s, would end past the 4 s budget
+            assertThat(registry.get("tracebee.export.retries").counter().count()).isEqualTo(2);
+            assertThat(registry.get("tracebee.spans.dropped").tag("reason", "export_failed").counter().count())
+                    .isEqualTo(3);
+        } finally {
+            processor.shutdown(Duration.ofSeconds(5));
+        }
     }
 
     @Test
