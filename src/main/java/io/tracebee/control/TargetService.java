@@ -350,8 +350,11 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
         return true;
     }
 
-    public void detachAll(String caller) {
-        new ArrayList<>(targets.keySet()).forEach(id -> detach(id, caller));
+    /** Detaches every target; returns how many there were. */
+    public int detachAll(String caller) {
+        List<String> ids = new ArrayList<>(targets.keySet());
+        ids.forEach(id -> detach(id, caller));
+        return ids.size();
     }
 
     /** Targets in a state ({@link #ATTACHED}, {@link #EXITED}, {@link #WATCHING}). */

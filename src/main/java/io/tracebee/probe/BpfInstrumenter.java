@@ -182,13 +182,40 @@ public final class BpfInstrumenter implements Instrumenter {
         });
     }
 
+    /**
+     * Closes uprobe links first, side by side, then the rest in order. Removing a uprobe waits for kernel grace
+     * periods: closed one after another a target's 21 probes took 4.2 s here, side by side 1.8 s (the kernel still
+     * serialises part of each removal; one uprobe_multi link per object would make it one removal, see #7).
+     */
     static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable r : resources) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                LOG.warnf("closing %s failed: %s", r, e.getMessage());
+        List<AutoCloseable> links = resources.stream().filter(r -> r instanceof UprobeLink).toList();
+        if (links.size() > 1) {
+            List<Thread> closers = new ArrayList<>(links.size());
+            for (AutoCloseable link : links) {
+                Thread t = new Thread(() -> close(link), "tracebee-detach");
+                t.setDaemon(true);
+                t.start();
+                closers.add(t);
             }
+            for (Thread t : closers) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        for (AutoCloseable r : resources) {
+            close(r);  // links already closed are no-ops
+        }
+    }
+
+    private static void close(AutoCloseable r) {
+        try {
+            r.close();
+        } catch (Exception e) {
+            LOG.warnf("closing %s failed: %s", r, e.getMessage());
         }
     }
 

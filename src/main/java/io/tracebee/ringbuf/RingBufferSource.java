@@ -19,6 +19,7 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
  */
 public final class RingBufferSource implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RingBufferSource.class);
+    private static final int FINAL_DRAINS = 64;
 
     /** Tuning of the reader. */
     public record Options(int maxBatchBytes, int pollTimeoutMillis, int pooledBatches, String threadName) {
@@ -184,7 +185,14 @@ public final class RingBufferSource implements AutoCloseable {
                 idle = 0;
                 waiter.await(options.pollTimeoutMillis());
             }
-            drainOnce();
+            // What the kernel wrote before the stop is still delivered (bounded: producers may keep writing).
+            for (int i = 0; i < FINAL_DRAINS; i++) {
+                long before = reader.position();
+                drainOnce();
+                if (reader.position() == before) {
+                    break;
+                }
+            }
         } catch (Throwable t) {
             LOG.error("ring-buffer reader stopped", t);
             MultiEmitter<? super EventBatch> em = subscriber.getAndSet(null);
