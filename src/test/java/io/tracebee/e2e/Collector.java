@@ -22,28 +22,44 @@ import java.util.function.Predicate;
 public final class Collector implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ManagedProcess process;
     private final int port;
-    private final Path out;
+    private final List<Path> outs = new ArrayList<>();
+    private ManagedProcess process;
 
-    private Collector(ManagedProcess process, int port, Path out) {
-        this.process = process;
+    private Collector(int port) {
         this.port = port;
-        this.out = out;
     }
 
     public static Collector start() {
+        Collector c = new Collector(Fixtures.freePort());
+        c.run();
+        return c;
+    }
+
+    /** Stops the collector, as an outage: its port refuses connections until {@link #restart()}. */
+    public void stop() {
+        process.close();
+    }
+
+    /** Starts it again on the same port; what it received before stays readable. */
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the collector is running");
+        }
+        run();
+    }
+
+    private void run() {
         try {
-            int port = Fixtures.freePort();
             Path dir = Files.createDirectories(Path.of("target", "e2e-collector"));
-            Path out = dir.resolve("spans-" + port + ".jsonl");
+            Path out = dir.resolve("spans-" + port + (outs.isEmpty() ? "" : "-" + outs.size()) + ".jsonl");
             Files.deleteIfExists(out);
+            outs.add(out);
             Path config = Path.of("src/test/collector/config.yaml").toAbsolutePath();
-            ManagedProcess p = ManagedProcess.start("otelcol-" + port,
+            process = ManagedProcess.start("otelcol-" + port,
                     List.of(Fixtures.file("otelcol-tracebee").toString(), "--config", config.toString()),
                     Map.of("OTLP_GRPC_PORT", Integer.toString(port), "OTLP_OUT_FILE", out.toAbsolutePath().toString()));
-            awaitListening(p, port);
-            return new Collector(p, port, out);
+            awaitListening(process, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,14 +88,16 @@ public final class Collector implements AutoCloseable {
     /** Every span the collector has written so far, flattened with its resource. */
     public List<ReceivedSpan> spans() {
         List<ReceivedSpan> spans = new ArrayList<>();
-        if (!Files.exists(out)) {
-            return spans;
-        }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<String> lines = new ArrayList<>();
+        for (Path out : outs) {
+            if (!Files.exists(out)) {
+                continue;
+            }
+            try {
+                lines.addAll(Files.readAllLines(out));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         for (String line : lines) {
             if (line.isBlank()) {

@@ -20,14 +20,15 @@ public final class ManagedProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Path log;
+    private final Thread pump;
 
     private ManagedProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
-        Thread t = new Thread(this::pump, name + "-output");
-        t.setDaemon(true);
-        t.start();
+        pump = new Thread(this::pump, name + "-output");
+        pump.setDaemon(true);
+        pump.start();
     }
 
     public static ManagedProcess start(String name, List<String> command, Map<String, String> env) {
@@ -65,6 +66,16 @@ public final class ManagedProcess implements AutoCloseable {
                 }
             }
             if (!process.isAlive()) {
+                try {
+                    pump.join(1000);  // its last lines may still be in the pipe
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                for (String l : lines) {
+                    if (match.test(l)) {
+                        return l;
+                    }
+                }
                 throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + output());
             }
             sleep(20);
@@ -82,6 +93,14 @@ public final class ManagedProcess implements AutoCloseable {
 
     public String output() {
         return String.join("\n", lines);
+    }
+
+    /**
+     * SIGTERM, as an orchestrator stops a container; returns at once. Through the handle: {@code Process.destroy}
+     * would also close the output pipe, losing what the process prints while it stops.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
     }
 
     public int waitFor(Duration timeout) throws InterruptedException {
