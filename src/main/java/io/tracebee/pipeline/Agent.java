@@ -10,6 +10,7 @@ import io.tracebee.bpf.MonotonicClock;
 import io.tracebee.bpf.RunTimeStats;
 import io.tracebee.config.Sampler;
 import io.tracebee.config.Settings;
+import io.tracebee.config.TargetWrites;
 import io.tracebee.control.ProbeState;
 import io.tracebee.control.ProcessResources;
 import io.tracebee.control.TargetService;
@@ -127,10 +128,12 @@ public class Agent {
         int pollMillis = settings.getInt("TRACEBEE_RING_BUFFER_POLL_MS", 50);
         Sampler sampler = Sampler.parse(settings.get("OTEL_TRACES_SAMPLER").orElse(null),
                 settings.get("OTEL_TRACES_SAMPLER_ARG").orElse(null));
+        TargetWrites targetWrites = TargetWrites.parse(settings.get(TargetWrites.ENV).orElse(null));
         SharedMaps maps = SharedMaps.create(ringBytes);
         maps.sampler(sampler);
         String inject = settings.get("TRACEBEE_HTTP_INJECT", "on");
-        String injection = inject.equals("off") ? "off (TRACEBEE_HTTP_INJECT=off)" : HeaderInjection.start(maps).description();
+        String injection = !targetWrites.allowed() ? "off (TRACEBEE_TARGET_WRITES=off)"
+                : inject.equals("off") ? "off (TRACEBEE_HTTP_INJECT=off)" : HeaderInjection.start(maps).description();
         FanOutSpanProcessor processor = null;
         RingBufferSource source = null;
         ExecutorService pipelineThread = null;
@@ -191,12 +194,11 @@ public class Agent {
 
             running = new Running(maps, source, pipelineThread, pipelineDone, processor, targets, decoder, correlator);
             registerMetrics(running);
-            HelperCapability.Result writes = HelperCapability.WRITE_USER.detect();
             HelperCapability.Result reads = HelperCapability.READ_KERNEL.detect();
             LOG.infof("tracebee started: exporters %s, sampler %s, ring buffer %d KiB; writing target memory %s; reading sockets"
                             + " for same-host links %s; outgoing traceparent headers %s",
                     exporters.stream().map(SpanExporter::name).toList(), sampler, ringBytes / 1024,
-                    writes.allowed() ? "allowed (not used)" : "refused: " + writes.reason(),
+                    describeWrites(targetWrites),
                     reads.allowed() ? "allowed" : "refused (links and socket addresses off): " + reads.reason(),
                     injection);
             return running;
@@ -216,6 +218,15 @@ public class Agent {
             maps.close();
             throw e;
         }
+    }
+
+    /** What the start line says about writing target memory; the kernel is asked only when writes are allowed. */
+    private static String describeWrites(TargetWrites targetWrites) {
+        if (!targetWrites.allowed()) {
+            return "off (TRACEBEE_TARGET_WRITES=off: observe only)";
+        }
+        HelperCapability.Result writes = HelperCapability.WRITE_USER.detect();
+        return writes.allowed() ? "allowed by the kernel, needed by no probe" : "refused: " + writes.reason();
     }
 
     /** Run count and time of every probe program, by name, registered as each is first loaded. */
