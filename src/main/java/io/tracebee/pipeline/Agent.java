@@ -78,7 +78,8 @@ public class Agent {
 
     /** Everything that exists only while the agent runs. */
     private record Running(SharedMaps maps, RingBufferSource source, ExecutorService pipelineThread,
-            FanOutSpanProcessor processor, TargetService targets, EventDecoder decoder, Correlator correlator) {
+            FanOutSpanProcessor processor, TargetService targets, EventDecoder decoder, Correlator correlator,
+            ProcessStateJanitor janitor) {
     }
 
     public Settings settings() {
@@ -88,6 +89,11 @@ public class Agent {
     /** The target registry; starts the agent if it is not running yet. */
     public TargetService targets() {
         return running().targets();
+    }
+
+    /** What forgets the state of traced processes that are gone; starts the agent if it is not running yet. */
+    public ProcessStateJanitor janitor() {
+        return running().janitor();
     }
 
     /** Running, and not in the middle of attaching the targets named at start-up. */
@@ -129,6 +135,7 @@ public class Agent {
         FanOutSpanProcessor processor = null;
         RingBufferSource source = null;
         ExecutorService pipelineThread = null;
+        ProcessStateJanitor janitor = null;
         try {
             List<SpanExporter> exporters = new ArrayList<>(Exporters.create(env, Exporters.Options.defaults()));
             exporters.add(traceStore);
@@ -179,8 +186,11 @@ public class Agent {
                         }
                     }, failure -> LOG.error("tracebee pipeline stopped", failure));
             source.start();
+            janitor = new ProcessStateJanitor(maps.perProcess(), decoder, pipelineThread);
+            targets.onProcessGone(janitor::gone);
+            janitor.start();
 
-            running = new Running(maps, source, pipelineThread, processor, targets, decoder, correlator);
+            running = new Running(maps, source, pipelineThread, processor, targets, decoder, correlator, janitor);
             registerMetrics(running);
             HelperCapability.Result writes = HelperCapability.WRITE_USER.detect();
             HelperCapability.Result reads = HelperCapability.READ_KERNEL.detect();
@@ -192,6 +202,9 @@ public class Agent {
                     injection);
             return running;
         } catch (RuntimeException e) {
+            if (janitor != null) {
+                janitor.close();
+            }
             if (source != null) {
                 source.close();
             }
@@ -293,6 +306,12 @@ public class Agent {
                         t -> t.attachFailures().getOrDefault(reason, 0L))
                 .tags("reason", reason).description("Refused attach requests, by the problem type of the refusal")
                 .register(registry));
+        String purged = "Entries of traced processes that are gone (exited, killed) removed: from the per-process BPF"
+                + " maps (kernel) and from the decoder's open manual spans (pipeline)";
+        FunctionCounter.builder("tracebee.process.state.purged", r.janitor(), ProcessStateJanitor::kernelPurged)
+                .tags("where", "kernel").description(purged).register(registry);
+        FunctionCounter.builder("tracebee.process.state.purged", r.janitor(), ProcessStateJanitor::pipelinePurged)
+                .tags("where", "pipeline").description(purged).register(registry);
         FunctionCounter.builder("tracebee.events.lost", r.targets(), TargetService::lifecycleDropped)
                 .tags("stage", "control", "reason", "lifecycle_queue_full")
                 .description("Process exec/exit events the control plane could not keep up with").register(registry);
@@ -366,6 +385,7 @@ public class Agent {
         if (r == null) {
             return;
         }
+        r.janitor().close();
         r.targets().detachAll("shutdown");
         r.targets().close();
         if (processWatch != null) {
