@@ -177,8 +177,8 @@ static int set_name(JNIEnv *env, jobjectArray names, int i, const char *s)
 }
 
 /*
- * The shape of a map's key from the object's BTF (typedefs and modifiers resolved): out = {key kind, key size,
- * first member's kind, its bit offset, its size, its bitfield size}, names = {key type name, first member name}.
+ * The shape of a map's key from the object's BTF (typedefs and modifiers resolved): out = {key kind, first
+ * member's kind, its bit offset, its size, its bitfield size}, names = {key type name, first member name}.
  * A key that is no struct or union has no first member (kind 0, name NULL). -ENODATA when the map's key has no
  * BTF type (internal maps, ring buffers), -ENOENT when there is no such map.
  */
@@ -189,10 +189,10 @@ jint JNICALL tb_objectMapKey0(JNIEnv *env, jclass clazz, jlong h, jstring name, 
 	const struct btf_type *key, *member_type;
 	const struct btf_member *m;
 	const char *member = NULL;
-	jint vals[6] = {0};
+	jint vals[5] = {0};
 	int key_id, member_id, err;
 
-	if (!name || !names || !out || (*env)->GetArrayLength(env, names) < 2 || (*env)->GetArrayLength(env, out) < 6)
+	if (!name || !names || !out || (*env)->GetArrayLength(env, names) < 2 || (*env)->GetArrayLength(env, out) < 5)
 		return -EINVAL;
 	map = find_map(env, h, name);
 	if (!map)
@@ -204,21 +204,20 @@ jint JNICALL tb_objectMapKey0(JNIEnv *env, jclass clazz, jlong h, jstring name, 
 	if (!key)
 		return -ENODATA;
 	vals[0] = btf_kind(key);
-	vals[1] = (jint)btf__resolve_size(btf, key_id);
 	if (btf_is_composite(key) && btf_vlen(key) > 0) {
 		m = btf_members(key);
 		member = btf__name_by_offset(btf, m->name_off);
 		member_id = btf__resolve_type(btf, m->type);
 		member_type = member_id < 0 ? NULL : btf__type_by_id(btf, member_id);
-		vals[2] = member_type ? btf_kind(member_type) : 0;
-		vals[3] = (jint)btf_member_bit_offset(key, 0);
-		vals[4] = member_id < 0 ? 0 : (jint)btf__resolve_size(btf, member_id);
-		vals[5] = (jint)btf_member_bitfield_size(key, 0);
+		vals[1] = member_type ? btf_kind(member_type) : 0;
+		vals[2] = (jint)btf_member_bit_offset(key, 0);
+		vals[3] = member_id < 0 ? 0 : (jint)btf__resolve_size(btf, member_id);
+		vals[4] = (jint)btf_member_bitfield_size(key, 0);
 	}
 	if ((err = set_name(env, names, 0, btf__name_by_offset(btf, key->name_off))) ||
 	    (err = set_name(env, names, 1, member)))
 		return err;
-	(*env)->SetIntArrayRegion(env, out, 0, 6, vals);
+	(*env)->SetIntArrayRegion(env, out, 0, 5, vals);
 	return 0;
 }
 

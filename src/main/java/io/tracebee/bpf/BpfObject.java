@@ -178,11 +178,11 @@ public final class BpfObject implements AutoCloseable {
     /** The shape of a map's key, from the object's BTF; before or after load. */
     public synchronized KeyShape keyShape(String mapName) {
         String[] names = new String[2];
-        int[] out = new int[6];
+        int[] out = new int[5];
         if (!Native.objectMapKey(open(), mapName, names, out)) {
             return KeyShape.NONE;
         }
-        return new KeyShape(out[0], names[0], names[1], out[2], out[3], out[4], out[5]);
+        return new KeyShape(out[0], names[0], names[1], out[1], out[2], out[3], out[4]);
     }
 
     /**

@@ -19,7 +19,6 @@ public record KeyShape(int kind, String typeName, String firstMember, int firstM
     /** BTF kinds (enum in linux/btf.h). */
     public static final int BTF_INT = 1;
     public static final int BTF_STRUCT = 4;
-    public static final int BTF_UNION = 5;
 
     /** A key without BTF type information. */
     public static final KeyShape NONE = new KeyShape(0, "", null, 0, 0, 0, 0);

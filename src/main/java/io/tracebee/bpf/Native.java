@@ -195,7 +195,7 @@ public final class Native {
 
     /**
      * The BTF shape of a map's key: {@code names} gets {key type name, first member name or null}, {@code out}
-     * {key kind, key size, first member's kind, its bit offset, its size, its bitfield size}; false when the key
+     * {key kind, first member's kind, its bit offset, its size, its bitfield size}; false when the key
      * has no BTF type (internal maps, ring buffers).
      */
     public static boolean objectMapKey(long obj, String map, String[] names, int[] out) {
