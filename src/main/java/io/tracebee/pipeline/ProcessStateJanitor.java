@@ -30,11 +30,11 @@ import org.jboss.logging.Logger;
 public final class ProcessStateJanitor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ProcessStateJanitor.class);
     static final long SWEEP_SECONDS = 30;
+    private static final Path PROC = Path.of("/proc");
 
     private final PerProcessMaps maps;
     private final EventDecoder decoder;
     private final Executor pipeline;
-    private final Path proc = Path.of("/proc");
     private final boolean sweepable;
     private final LongAdder kernelPurged = new LongAdder();
     private ScheduledExecutorService timer;
@@ -46,13 +46,13 @@ public final class ProcessStateJanitor implements AutoCloseable {
         this.maps = maps;
         this.decoder = decoder;
         this.pipeline = pipeline;
-        this.sweepable = seesKernelPids(proc);
+        this.sweepable = seesKernelPids(PROC);
     }
 
     /** Sweeps every {@value #SWEEP_SECONDS} s on a daemon thread until closed; nothing when /proc cannot tell. */
     public synchronized void start() {
         if (!sweepable) {
-            LOG.warnf("the agent runs in a nested pid namespace: processes of exe targets that exit are not swept "
+            LOG.warn("the agent runs in a nested pid namespace: processes of exe targets that exit are not swept "
                     + "from the BPF maps (their entries age out of the LRU maps instead)");
             return;
         }
@@ -85,7 +85,7 @@ public final class ProcessStateJanitor implements AutoCloseable {
         }
         int swept = 0;
         for (int pid : maps.pids()) {
-            if (pid > 0 && !Files.exists(proc.resolve(Integer.toString(pid)))) {
+            if (pid > 0 && !Files.exists(PROC.resolve(Integer.toString(pid)))) {
                 purge(pid, "no longer in /proc");
                 swept++;
             }

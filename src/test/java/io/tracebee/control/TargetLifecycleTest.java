@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -188,7 +189,7 @@ class TargetLifecycleTest {
             int pid = (int) server.pid();
             String id = attach("{\"pid\": " + pid + "}");
             long purgedBefore = janitor.pipelinePurged();
-            List<Thread> clients = new java.util.ArrayList<>();
+            List<Thread> clients = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 clients.add(server.getInBackground("/global", true));
             }
