@@ -136,3 +136,33 @@ jint JNICALL tb_mapNextKey0(JNIEnv *env, jclass clazz, jint fd, jbyteArray key, 
 	bytes_put(env, next, &n, err == 0);
 	return err;
 }
+
+/*
+ * get_next_key repeated: the keys following key (from the first when key is NULL), written back to back into out,
+ * as many as fit; returns how many (0 at the end). One crossing for a batch of keys instead of one per key.
+ */
+jint JNICALL tb_mapNextKeys0(JNIEnv *env, jclass clazz, jint fd, jint key_size, jbyteArray key, jbyteArray out)
+{
+	struct bytes k, o;
+	const void *prev;
+	int err, n = 0, cap;
+
+	if (!out || key_size <= 0 || (key && (*env)->GetArrayLength(env, key) != key_size))
+		return -EINVAL;
+	if ((err = key_and_buffer(env, key, &k, out, &o, 0)))
+		return err;
+	cap = o.len / key_size;
+	prev = k.p;
+	for (; n < cap; n++) {
+		jbyte *next = o.p + (size_t)n * key_size;
+
+		if (bpf_map_get_next_key(fd, prev, next)) {
+			err = errno == ENOENT ? 0 : tb_neg_errno();
+			break;
+		}
+		prev = next;
+	}
+	bytes_put(env, key, &k, 0);
+	bytes_put(env, out, &o, err == 0);
+	return err ? err : n;
+}

@@ -160,6 +160,67 @@ static struct bpf_map *find_map(JNIEnv *env, jlong h, jstring name)
 	return map;
 }
 
+/* Sets names[i] to a Java string of s (NULL for none); returns 0, or -ENOMEM. */
+static int set_name(JNIEnv *env, jobjectArray names, int i, const char *s)
+{
+	jstring js = NULL;
+
+	if (s) {
+		js = (*env)->NewStringUTF(env, s);
+		if (!js)
+			return -ENOMEM;
+	}
+	(*env)->SetObjectArrayElement(env, names, i, js);
+	if (js)
+		(*env)->DeleteLocalRef(env, js);
+	return 0;
+}
+
+/*
+ * The shape of a map's key from the object's BTF (typedefs and modifiers resolved): out = {key kind, first
+ * member's kind, its bit offset, its size, its bitfield size}, names = {key type name, first member name}.
+ * A key that is no struct or union has no first member (kind 0, name NULL). -ENODATA when the map's key has no
+ * BTF type (internal maps, ring buffers), -ENOENT when there is no such map.
+ */
+jint JNICALL tb_objectMapKey0(JNIEnv *env, jclass clazz, jlong h, jstring name, jobjectArray names, jintArray out)
+{
+	struct bpf_map *map;
+	struct btf *btf = bpf_object__btf(object(h));
+	const struct btf_type *key, *member_type;
+	const struct btf_member *m;
+	const char *member = NULL;
+	jint vals[5] = {0};
+	int key_id, member_id, err;
+
+	if (!name || !names || !out || (*env)->GetArrayLength(env, names) < 2 || (*env)->GetArrayLength(env, out) < 5)
+		return -EINVAL;
+	map = find_map(env, h, name);
+	if (!map)
+		return -ENOENT;
+	if (!btf || bpf_map__btf_key_type_id(map) == 0)
+		return -ENODATA;
+	key_id = btf__resolve_type(btf, bpf_map__btf_key_type_id(map));
+	key = key_id < 0 ? NULL : btf__type_by_id(btf, key_id);
+	if (!key)
+		return -ENODATA;
+	vals[0] = btf_kind(key);
+	if (btf_is_composite(key) && btf_vlen(key) > 0) {
+		m = btf_members(key);
+		member = btf__name_by_offset(btf, m->name_off);
+		member_id = btf__resolve_type(btf, m->type);
+		member_type = member_id < 0 ? NULL : btf__type_by_id(btf, member_id);
+		vals[1] = member_type ? btf_kind(member_type) : 0;
+		vals[2] = (jint)btf_member_bit_offset(key, 0);
+		vals[3] = member_id < 0 ? 0 : (jint)btf__resolve_size(btf, member_id);
+		vals[4] = (jint)btf_member_bitfield_size(key, 0);
+	}
+	if ((err = set_name(env, names, 0, btf__name_by_offset(btf, key->name_off))) ||
+	    (err = set_name(env, names, 1, member)))
+		return err;
+	(*env)->SetIntArrayRegion(env, out, 0, 5, vals);
+	return 0;
+}
+
 jint JNICALL tb_objectSetMaxEntries0(JNIEnv *env, jclass clazz, jlong h, jstring name, jint max_entries)
 {
 	struct bpf_map *map = find_map(env, h, name);

@@ -20,6 +20,7 @@ static const JNINativeMethod methods[] = {
 	M(objectSetRodata0, "(JLjava/lang/String;[B)I"),
 	M(objectSetMaxEntries0, "(JLjava/lang/String;I)I"),
 	M(objectReuseMapFd0, "(JLjava/lang/String;I)I"),
+	M(objectMapKey0, "(JLjava/lang/String;[Ljava/lang/String;[I)I"),
 	M(objectLoad0, "(J)I"),
 	M(objectProgram0, "(JLjava/lang/String;)J"),
 	M(objectMap0, "(JLjava/lang/String;)J"),
@@ -41,6 +42,7 @@ static const JNINativeMethod methods[] = {
 	M(mapUpdate0, "(I[B[BJ)I"),
 	M(mapDelete0, "(I[B)I"),
 	M(mapNextKey0, "(I[B[B)I"),
+	M(mapNextKeys0, "(II[B[B)I"),
 
 	M(progTestRun0, "(I[B[BI[J)I"),
 	M(progInfo0, "(I[J)I"),

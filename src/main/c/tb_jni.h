@@ -29,6 +29,7 @@ jint JNICALL tb_objectRodataSize0(JNIEnv *env, jclass clazz, jlong obj, jstring 
 jint JNICALL tb_objectSetRodata0(JNIEnv *env, jclass clazz, jlong obj, jstring var, jbyteArray value);
 jint JNICALL tb_objectSetMaxEntries0(JNIEnv *env, jclass clazz, jlong obj, jstring map, jint max_entries);
 jint JNICALL tb_objectReuseMapFd0(JNIEnv *env, jclass clazz, jlong obj, jstring map, jint fd);
+jint JNICALL tb_objectMapKey0(JNIEnv *env, jclass clazz, jlong obj, jstring map, jobjectArray names, jintArray out);
 jint JNICALL tb_objectLoad0(JNIEnv *env, jclass clazz, jlong obj);
 jlong JNICALL tb_objectProgram0(JNIEnv *env, jclass clazz, jlong obj, jstring name);
 jlong JNICALL tb_objectMap0(JNIEnv *env, jclass clazz, jlong obj, jstring name);
@@ -53,6 +54,7 @@ jint JNICALL tb_mapLookup0(JNIEnv *env, jclass clazz, jint fd, jbyteArray key, j
 jint JNICALL tb_mapUpdate0(JNIEnv *env, jclass clazz, jint fd, jbyteArray key, jbyteArray value, jlong flags);
 jint JNICALL tb_mapDelete0(JNIEnv *env, jclass clazz, jint fd, jbyteArray key);
 jint JNICALL tb_mapNextKey0(JNIEnv *env, jclass clazz, jint fd, jbyteArray key, jbyteArray next);
+jint JNICALL tb_mapNextKeys0(JNIEnv *env, jclass clazz, jint fd, jint key_size, jbyteArray key, jbyteArray out);
 
 /* prog.c */
 jint JNICALL tb_progTestRun0(JNIEnv *env, jclass clazz, jint fd, jbyteArray data_in, jbyteArray ctx_in,

@@ -43,6 +43,36 @@ struct {
 	__uint(max_entries, 8);
 } scratch SEC(".maps");
 
+/*
+ * Written only from user space: keys the agent's per-process rule must tell apart by their BTF (a struct led by a
+ * 32-bit pid is per process; one with the pid elsewhere, or a bare integer, is not) and batched key walks.
+ */
+struct proc_key {
+	__u32 pid;
+	__u32 _pad;
+	__u64 id;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct proc_key);
+	__type(value, __u64);
+	__uint(max_entries, 1024);
+} per_process SEC(".maps");
+
+struct addr_key {
+	__u64 addr;
+	__u32 pid;
+	__u32 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct addr_key);
+	__type(value, __u64);
+	__uint(max_entries, 8);
+} pid_not_first SEC(".maps");
+
 /* Counts copy_rodata runs on the CPU that ran it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

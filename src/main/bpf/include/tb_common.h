@@ -207,10 +207,18 @@ struct {
 	__uint(max_entries, 16384);
 } tb_h2_inject SEC(".maps");
 
+/*
+ * A process by its tgid. A struct rather than a bare __u32 so the map's BTF says the key is a process: the
+ * agent purges the entries of processes that exited from every map whose key leads with pid or tgid.
+ */
+struct tb_tgid_key {
+	__u32 tgid;
+};
+
 /* Processes whose new TCP connections the sock_ops program puts under the sk_msg program. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, __u32);
+	__type(key, struct tb_tgid_key);
 	__type(value, __u8);
 	__uint(max_entries, 4096);
 } tb_inject_tgids SEC(".maps");

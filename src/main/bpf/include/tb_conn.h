@@ -198,9 +198,10 @@ static __always_inline void tb_format_traceparent(char *dst, const struct tb_spa
 /* Puts process tgid's TCP connections from now on under the sk_msg program (http_inject.bpf.c). */
 static __always_inline void tb_inject_register(__u32 tgid)
 {
+	struct tb_tgid_key k = {.tgid = tgid};
 	__u8 one = 1;
-	if (tb_inject_enabled && !bpf_map_lookup_elem(&tb_inject_tgids, &tgid))
-		bpf_map_update_elem(&tb_inject_tgids, &tgid, &one, BPF_ANY);
+	if (tb_inject_enabled && !bpf_map_lookup_elem(&tb_inject_tgids, &k))
+		bpf_map_update_elem(&tb_inject_tgids, &k, &one, BPF_ANY);
 }
 
 /* Offers "traceparent: 00-<trace>-<span>-<flags>" for the next request sent on connection c. */

@@ -1,7 +1,15 @@
 package io.tracebee.bpf;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Element access to a map by fd, on raw little-endian bytes. The fd belongs to whoever created the map (usually a
@@ -22,6 +30,10 @@ public final class BpfMap {
     public static final int TYPE_LRU_PERCPU_HASH = 10;
     public static final int TYPE_RINGBUF = 27;
 
+    /** Keys fetched per crossing into the kernel when walking a map. */
+    private static final int KEY_BATCH = 256;
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final String name;
     private final int fd;
     private final int type;
@@ -29,8 +41,9 @@ public final class BpfMap {
     private final int valueSize;
     private final int maxEntries;
     private final int id;
+    private final KeyShape keyShape;
 
-    private BpfMap(String name, int fd, int[] info) {
+    private BpfMap(String name, int fd, int[] info, KeyShape keyShape) {
         this.name = name;
         this.fd = fd;
         this.type = info[0];
@@ -38,11 +51,17 @@ public final class BpfMap {
         this.valueSize = info[2];
         this.maxEntries = info[3];
         this.id = info[5];
+        this.keyShape = keyShape;
     }
 
-    /** Describes the map behind fd (type and sizes come from the kernel). */
+    /** Describes the map behind fd (type and sizes come from the kernel; the key's shape is unknown). */
     public static BpfMap ofFd(String name, int fd) {
-        return new BpfMap(name, fd, Native.mapInfo(fd));
+        return new BpfMap(name, fd, Native.mapInfo(fd), KeyShape.NONE);
+    }
+
+    /** A map of an object, whose BTF tells the key's shape. */
+    static BpfMap ofObject(String name, int fd, KeyShape keyShape) {
+        return new BpfMap(name, fd, Native.mapInfo(fd), keyShape);
     }
 
     public String name() {
@@ -73,6 +92,11 @@ public final class BpfMap {
     /** The kernel's map id (stable across processes, shown by bpftool). */
     public int id() {
         return id;
+    }
+
+    /** The key's type from the object's BTF; {@link KeyShape#NONE} for a map known only by its fd. */
+    public KeyShape keyShape() {
+        return keyShape;
     }
 
     public boolean isPerCpu() {
@@ -131,14 +155,74 @@ public final class BpfMap {
      * races with deletes may restart at the first key, so it is capped at max_entries.
      */
     public long countKeys() {
-        byte[] key = null;
-        byte[] next = new byte[keySize];
-        long n = 0;
-        while (n < maxEntries && nextKey(key, next)) {
-            n++;
-            key = next.clone();
+        long[] n = {0};
+        forEachKey((keys, at) -> n[0]++);
+        return n[0];
+    }
+
+    /** The distinct values of the first four bytes (little-endian) of the keys: for maps keyed by process, the pids. */
+    public Set<Integer> leadingInts() {
+        requireLeadingInt();
+        Set<Integer> values = new HashSet<>();
+        forEachKey((keys, at) -> values.add((int) INT.get(keys, at)));
+        return values;
+    }
+
+    /** How many keys begin with these four bytes (little-endian). */
+    public int countKeysLeadingWith(int value) {
+        requireLeadingInt();
+        int[] n = {0};
+        forEachKey((keys, at) -> n[0] += (int) INT.get(keys, at) == value ? 1 : 0);
+        return n[0];
+    }
+
+    /**
+     * Deletes every key that begins with these four bytes (little-endian): collected in one walk, then deleted, so
+     * the deletes cannot make the walk restart. Returns how many were deleted (a key a program removed meanwhile
+     * is not counted).
+     */
+    public int deleteKeysLeadingWith(int value) {
+        requireLeadingInt();
+        List<byte[]> matching = new ArrayList<>();
+        forEachKey((keys, at) -> {
+            if ((int) INT.get(keys, at) == value) {
+                matching.add(Arrays.copyOfRange(keys, at, at + keySize));
+            }
+        });
+        int deleted = 0;
+        for (byte[] key : matching) {
+            deleted += Native.mapDelete(fd, key) ? 1 : 0;
         }
-        return n;
+        return deleted;
+    }
+
+    /**
+     * Hands every key to visitor as (batch buffer, offset of the key in it), fetching keys in batches. At most
+     * max_entries keys are visited: a walk that races with deletes by programs may restart at the first key, and
+     * the bound keeps its work finite (a key may then be seen twice, or missed).
+     */
+    private void forEachKey(ObjIntConsumer<byte[]> visitor) {
+        int batch = Math.max(1, Math.min(maxEntries, KEY_BATCH));
+        byte[] keys = new byte[batch * keySize];
+        byte[] from = null;
+        int visited = 0;
+        while (visited < maxEntries) {
+            int n = Math.min(Native.mapNextKeys(fd, keySize, from, keys), maxEntries - visited);
+            for (int i = 0; i < n; i++) {
+                visitor.accept(keys, i * keySize);
+            }
+            visited += n;
+            if (n < batch) {
+                return;
+            }
+            from = Arrays.copyOfRange(keys, (n - 1) * keySize, n * keySize);
+        }
+    }
+
+    private void requireLeadingInt() {
+        if (keySize < 4) {
+            throw new IllegalStateException("keys of map '" + name + "' are " + keySize + " bytes: no leading int");
+        }
     }
 
     /** For u32-keyed maps: the value at index, or null. */

@@ -169,10 +169,36 @@ public final class BpfObject implements AutoCloseable {
     public synchronized BpfMap map(String mapName) {
         BpfMap m = maps.get(mapName);
         if (m == null) {
-            m = BpfMap.ofFd(mapName, mapFd(mapName));
+            m = BpfMap.ofObject(mapName, mapFd(mapName), keyShape(mapName));
             maps.put(mapName, m);
         }
         return m;
+    }
+
+    /** The shape of a map's key, from the object's BTF; before or after load. */
+    public synchronized KeyShape keyShape(String mapName) {
+        String[] names = new String[2];
+        int[] out = new int[5];
+        if (!Native.objectMapKey(open(), mapName, names, out)) {
+            return KeyShape.NONE;
+        }
+        return new KeyShape(out[0], names[0], names[1], out[1], out[2], out[3], out[4]);
+    }
+
+    /**
+     * The maps holding state of individual processes — those whose key leads with a process id
+     * ({@link KeyShape#leadsWithPid()}) — decided from the BTF, so a map added to a probe is covered without a
+     * list to update; after load.
+     */
+    public synchronized List<BpfMap> perProcessMaps() {
+        requireLoaded("list per-process maps");
+        List<BpfMap> out = new ArrayList<>();
+        for (String m : mapNames()) {
+            if (keyShape(m).leadsWithPid()) {
+                out.add(map(m));
+            }
+        }
+        return out;
     }
 
     /** The fd of a map after load; it stays owned by this object. */

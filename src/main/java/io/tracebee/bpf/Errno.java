@@ -14,6 +14,7 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
+    public static final int ENODATA = 61;
     public static final int EOPNOTSUPP = 95;
     public static final int ENOTSUPP = 524;
 

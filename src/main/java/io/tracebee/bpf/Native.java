@@ -45,6 +45,7 @@ public final class Native {
     private static native int objectSetRodata0(long obj, String var, byte[] value);
     private static native int objectSetMaxEntries0(long obj, String map, int maxEntries);
     private static native int objectReuseMapFd0(long obj, String map, int fd);
+    private static native int objectMapKey0(long obj, String map, String[] names, int[] out);
     private static native int objectLoad0(long obj);
     private static native long objectProgram0(long obj, String name);
     private static native long objectMap0(long obj, String name);
@@ -66,6 +67,7 @@ public final class Native {
     private static native int mapUpdate0(int fd, byte[] key, byte[] value, long flags);
     private static native int mapDelete0(int fd, byte[] key);
     private static native int mapNextKey0(int fd, byte[] key, byte[] next);
+    private static native int mapNextKeys0(int fd, int keySize, byte[] key, byte[] out);
 
     private static native int progTestRun0(int fd, byte[] dataIn, byte[] ctxIn, int repeat, long[] out);
     private static native int progInfo0(int fd, long[] out);
@@ -191,6 +193,20 @@ public final class Native {
         capturedInt("load bpf object '" + name + "'", () -> objectLoad0(obj));
     }
 
+    /**
+     * The BTF shape of a map's key: {@code names} gets {key type name, first member name or null}, {@code out}
+     * {key kind, first member's kind, its bit offset, its size, its bitfield size}; false when the key
+     * has no BTF type (internal maps, ring buffers).
+     */
+    public static boolean objectMapKey(long obj, String map, String[] names, int[] out) {
+        int r = objectMapKey0(obj, map, names, out);
+        if (r == -Errno.ENODATA) {
+            return false;
+        }
+        check("BTF key type of map '" + map + "'", r);
+        return true;
+    }
+
     /** Program handle, or -1 if the object has no such program. */
     public static long objectProgram(long obj, String name) {
         long h = objectProgram0(obj, name);
@@ -298,6 +314,11 @@ public final class Native {
         }
         check("map get_next_key on fd " + fd, r);
         return true;
+    }
+
+    /** The keys after key (from the first when key is null) written back to back into out, as many as fit; 0 at the end. */
+    public static int mapNextKeys(int fd, int keySize, byte[] key, byte[] out) {
+        return check("map get_next_key on fd " + fd, mapNextKeys0(fd, keySize, key, out));
     }
 
     // ---- programs by fd ----

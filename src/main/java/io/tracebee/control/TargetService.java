@@ -68,6 +68,8 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
     private final Map<String, LongAdder> attachFailures = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<String> onAttachFailure = reason -> {
     };
+    private volatile java.util.function.IntConsumer onProcessGone = pid -> {
+    };
 
     public TargetService(Instrumenter instrumenter, ProcessResources resources, String defaultServiceName) {
         this(instrumenter, resources, defaultServiceName, null, "process lifecycle is not watched");
@@ -314,6 +316,13 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
         if (watch != null && t.pid != null) {
             watch.unwatchExit(t.pid);
         }
+        if (t.pid != null) {
+            try {
+                onProcessGone.accept(t.pid);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "target %s: forgetting the state of exited pid %d failed", t.id, t.pid);
+            }
+        }
     }
 
     public List<TargetView> list() {
@@ -365,6 +374,15 @@ public final class TargetService implements ProcessDirectory, AutoCloseable {
     /** Told the problem type of every refused attach (e.g. to register a metric for a reason first seen). */
     public void onAttachFailure(java.util.function.Consumer<String> listener) {
         onAttachFailure = listener;
+    }
+
+    /**
+     * Told the pid of every traced process the control plane learns has exited (a pid target's), once its probes
+     * are detached: to forget what the kernel maps and the pipeline still hold for it. Runs on the control plane's
+     * lifecycle thread.
+     */
+    public void onProcessGone(java.util.function.IntConsumer listener) {
+        onProcessGone = listener;
     }
 
     /** Refused attach requests so far, by problem type (e.g. "not-go", "no-such-process"). */

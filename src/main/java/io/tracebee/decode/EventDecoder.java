@@ -32,6 +32,7 @@ public final class EventDecoder {
     }
     private final ManualSpanChunks manualChunks = new ManualSpanChunks();
     private final GlobalApiRecords globalRecords = new GlobalApiRecords();
+    private final LongAdder processStatePurged = new LongAdder();
 
     /** Decodes {@code count} records laid out in {@code data} at the given offsets and lengths. */
     public List<TracedEvent> decode(byte[] data, int[] offsets, int[] lengths, int count) {
@@ -90,6 +91,26 @@ public final class EventDecoder {
         }
         decodeErrors.increment();
         return null;
+    }
+
+    /**
+     * Forgets what is held for process pid, which is gone: manual spans it opened and will never end, chunks of
+     * spans it will never finish. Returns how many entries went. Same thread as {@link #decode}.
+     */
+    public int forgetProcess(int pid) {
+        int n = manualChunks.forget(pid) + globalRecords.forget(pid);
+        processStatePurged.add(n);
+        return n;
+    }
+
+    /** Entries held for process pid (open manual spans, partial chunks). Same thread as {@link #decode}. */
+    public int heldFor(int pid) {
+        return manualChunks.openOf(pid) + globalRecords.openOf(pid);
+    }
+
+    /** Entries dropped by {@link #forgetProcess} so far. */
+    public long processStatePurged() {
+        return processStatePurged.sum();
     }
 
     public long decodeErrors() {

@@ -1,7 +1,6 @@
 package io.tracebee.decode;
 
 import java.io.ByteArrayOutputStream;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -37,7 +36,7 @@ final class GlobalApiRecords {
 
     private final LongAdder incomplete = new LongAdder();
     private final LongAdder unended = new LongAdder();
-    private final Map<Key, Open> open = new BoundedMap<>(MAX_OPEN, unended);
+    private final BoundedMap<Key, Open> open = new BoundedMap<>(MAX_OPEN, unended);
 
     /** The span this record ends, or null. */
     ManualSpanEvent add(ManualSpanEvent record) {
@@ -75,6 +74,16 @@ final class GlobalApiRecords {
         EventHeader whole = new EventHeader(s.kind(), s.pid(), s.tid(), s.startNs(), h.endNs(), s.goroutine(),
                 s.target(), s.traceId(), s.spanId(), s.traceFlags(), s.parentSpanId(), s.parentOrigin());
         return new ManualSpanEvent(whole, EventLayout.MANUAL_GLOBAL_API, span.body.toByteArray(), span.truncated, false);
+    }
+
+    /** Drops the open spans of process pid, which is gone (they will never end); returns how many. */
+    int forget(int pid) {
+        return open.removeKeys(k -> k.pid() == pid);
+    }
+
+    /** Open spans of process pid. */
+    int openOf(int pid) {
+        return open.countKeys(k -> k.pid() == pid);
     }
 
     /** Records that arrived without their span's START. */

@@ -16,7 +16,6 @@ import static io.tracebee.decode.EventLayout.MANUAL_TOTAL_LEN;
 import static io.tracebee.decode.EventLayout.SC_SPAN_ID;
 
 import java.io.ByteArrayOutputStream;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -39,7 +38,7 @@ final class ManualSpanChunks {
     }
 
     private final LongAdder incomplete = new LongAdder();
-    private final Map<Key, Open> open = new BoundedMap<>(MAX_OPEN, incomplete);
+    private final BoundedMap<Key, Open> open = new BoundedMap<>(MAX_OPEN, incomplete);
 
     /** The span this chunk completes, or null (a chunk in the middle, or one of a span already dropped). */
     ManualSpanEvent add(byte[] d, int off, int recordLen, EventHeader h) {
@@ -77,6 +76,16 @@ final class ManualSpanChunks {
         byte[] body = span.body.toByteArray();
         return new ManualSpanEvent(h, Byte.toUnsignedInt(d[off + MANUAL_SOURCE]), body,
                 Integer.toUnsignedLong(total) > body.length, (d[off + MANUAL_FLAGS] & MANUAL_FLAG_NO_START) != 0);
+    }
+
+    /** Drops the partly received spans of process pid, which is gone; returns how many. */
+    int forget(int pid) {
+        return open.removeKeys(k -> k.pid() == pid);
+    }
+
+    /** Partly received spans of process pid. */
+    int openOf(int pid) {
+        return open.countKeys(k -> k.pid() == pid);
     }
 
     /** Spans dropped because a chunk never came. */

@@ -84,7 +84,7 @@ public class Agent {
     /** Everything that exists only while the agent runs. */
     private record Running(SharedMaps maps, RingBufferSource source, ExecutorService pipelineThread,
             CompletableFuture<Void> pipelineDone, FanOutSpanProcessor processor, TargetService targets,
-            EventDecoder decoder, Correlator correlator) {
+            EventDecoder decoder, Correlator correlator, ProcessStateJanitor janitor) {
     }
 
     public Settings settings() {
@@ -94,6 +94,11 @@ public class Agent {
     /** The target registry; starts the agent if it is not running yet. */
     public TargetService targets() {
         return running().targets();
+    }
+
+    /** What forgets the state of traced processes that are gone; starts the agent if it is not running yet. */
+    public ProcessStateJanitor janitor() {
+        return running().janitor();
     }
 
     /** Running, and not in the middle of attaching the targets named at start-up. */
@@ -137,6 +142,7 @@ public class Agent {
         FanOutSpanProcessor processor = null;
         RingBufferSource source = null;
         ExecutorService pipelineThread = null;
+        ProcessStateJanitor janitor = null;
         try {
             List<SpanExporter> exporters = new ArrayList<>(Exporters.create(env, Exporters.Options.defaults()));
             exporters.add(traceStore);
@@ -191,8 +197,12 @@ public class Agent {
                         pipelineDone.complete(null);
                     }, () -> pipelineDone.complete(null));
             source.start();
+            janitor = new ProcessStateJanitor(maps.perProcess(), decoder, pipelineThread);
+            targets.onProcessGone(janitor::gone);
+            janitor.start();
 
-            running = new Running(maps, source, pipelineThread, pipelineDone, processor, targets, decoder, correlator);
+            running = new Running(maps, source, pipelineThread, pipelineDone, processor, targets, decoder, correlator,
+                    janitor);
             registerMetrics(running);
             HelperCapability.Result reads = HelperCapability.READ_KERNEL.detect();
             LOG.infof("tracebee started: exporters %s, sampler %s, ring buffer %d KiB; writing target memory %s; reading sockets"
@@ -203,6 +213,9 @@ public class Agent {
                     injection);
             return running;
         } catch (RuntimeException e) {
+            if (janitor != null) {
+                janitor.close();
+            }
             if (source != null) {
                 source.close();
             }
@@ -313,6 +326,12 @@ public class Agent {
                         t -> t.attachFailures().getOrDefault(reason, 0L))
                 .tags("reason", reason).description("Refused attach requests, by the problem type of the refusal")
                 .register(registry));
+        String purged = "Entries of traced processes that are gone (exited, killed) removed: from the per-process BPF"
+                + " maps (kernel) and from the decoder's open manual spans (pipeline)";
+        FunctionCounter.builder("tracebee.process.state.purged", r.janitor(), ProcessStateJanitor::kernelPurged)
+                .tags("where", "kernel").description(purged).register(registry);
+        FunctionCounter.builder("tracebee.process.state.purged", r.janitor(), ProcessStateJanitor::pipelinePurged)
+                .tags("where", "pipeline").description(purged).register(registry);
         FunctionCounter.builder("tracebee.events.lost", r.targets(), TargetService::lifecycleDropped)
                 .tags("stage", "control", "reason", "lifecycle_queue_full")
                 .description("Process exec/exit events the control plane could not keep up with").register(registry);
@@ -393,6 +412,7 @@ public class Agent {
             return;
         }
         long start = System.nanoTime();
+        r.janitor().close();
         r.targets().close();
         r.source().close();  // drains what the kernel wrote, then completes the stream
         try {

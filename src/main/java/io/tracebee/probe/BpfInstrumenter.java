@@ -160,8 +160,10 @@ public final class BpfInstrumenter implements Instrumenter {
         }
         // links first, object last: closing in list order detaches before unloading
         runStats.loaded(object);
+        maps.perProcess().register(object);
         mine.set(mine.indexOf(object), () -> {
             runStats.retiring(object);
+            maps.perProcess().forget(object);
             object.close();
         });
         resources.addAll(mine);

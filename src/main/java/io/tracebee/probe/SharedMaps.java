@@ -60,6 +60,7 @@ public final class SharedMaps implements AutoCloseable {
     private volatile boolean kernelReads = HelperCapability.READ_KERNEL.detect().allowed();
     private volatile HeaderInjection injection;
     private volatile Sampler sampler = Sampler.DEFAULT;
+    private final PerProcessMaps perProcess = new PerProcessMaps();
 
     private SharedMaps(BpfObject object, long wakeupBytes) {
         this.object = object;
@@ -67,6 +68,7 @@ public final class SharedMaps implements AutoCloseable {
         this.counters = object.map(COUNTERS);
         this.links = object.map(CONN_LINKS);
         this.wakeupBytes = wakeupBytes;
+        perProcess.register(object);
     }
 
     /** A ring with the default wake-up threshold: a sixteenth of the ring, at most 64 KiB. */
@@ -159,6 +161,14 @@ public final class SharedMaps implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The maps holding per-process state: these shared maps' and those of every probe object registered with it
+     * (the instrumenter registers each object it loads).
+     */
+    public PerProcessMaps perProcess() {
+        return perProcess;
+    }
+
     public int ringBufferFd() {
         return object.mapFd(RINGBUF);
     }
@@ -190,6 +200,7 @@ public final class SharedMaps implements AutoCloseable {
         if (i != null) {
             i.close();
         }
+        perProcess.forget(object);
         object.close();
     }
 }

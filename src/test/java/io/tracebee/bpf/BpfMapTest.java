@@ -47,6 +47,27 @@ class BpfMapTest {
     }
 
     @Test
+    void keysAreWalkedInBatchesAndDeletedByTheirLeadingPid() {
+        try (BpfObject obj = BpfTestSupport.openTestObject("basic").load()) {
+            BpfMap map = obj.map("per_process");
+            for (int i = 0; i < 600; i++) {  // more than one batch of keys
+                map.update(procKey(i % 2 == 0 ? 7 : 9, i), u64(i));
+            }
+            assertThat(map.countKeys()).isEqualTo(600);
+            assertThat(map.leadingInts()).containsExactlyInAnyOrder(7, 9);
+            assertThat(map.countKeysLeadingWith(7)).isEqualTo(300);
+
+            assertThat(map.deleteKeysLeadingWith(7)).isEqualTo(300);
+            assertThat(map.deleteKeysLeadingWith(7)).isZero();
+            assertThat(map.leadingInts()).containsExactly(9);
+            assertThat(map.countKeysLeadingWith(9)).isEqualTo(300);
+            assertThat(map.lookup(procKey(9, 1))).isNotNull();
+            assertThat(map.deleteKeysLeadingWith(9)).isEqualTo(300);
+            assertThat(map.countKeys()).isZero();
+        }
+    }
+
+    @Test
     void perCpuValuesAreSummedOverCpus() {
         try (BpfObject obj = BpfTestSupport.openTestObject("basic").load()) {
             BpfMap runs = obj.map("percpu_runs");
@@ -57,6 +78,11 @@ class BpfMapTest {
             }
             assertThat(runs.sumPerCpuLong(0, 0)).isEqualTo(3);
         }
+    }
+
+    /** struct proc_key of basic.bpf.c. */
+    private static byte[] procKey(int pid, long id) {
+        return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(pid).putInt(0).putLong(id).array();
     }
 
     private static byte[] u64(long v) {

@@ -100,6 +100,33 @@ class BpfObjectTest {
     }
 
     @Test
+    void keyShapesComeFromTheObjectsBtf() {
+        try (BpfObject obj = BpfTestSupport.openTestObject("basic")) {
+            KeyShape perProcess = obj.keyShape("per_process");  // before load: the BTF is the object's
+            assertThat(perProcess.kind()).isEqualTo(KeyShape.BTF_STRUCT);
+            assertThat(perProcess.typeName()).isEqualTo("proc_key");
+            assertThat(perProcess.firstMember()).isEqualTo("pid");
+            assertThat(perProcess.firstMemberBytes()).isEqualTo(4);
+            assertThat(perProcess.leadsWithPid()).isTrue();
+
+            KeyShape pidSecond = obj.keyShape("pid_not_first");
+            assertThat(pidSecond.firstMember()).isEqualTo("addr");
+            assertThat(pidSecond.leadsWithPid()).as("a pid that is not the first member").isFalse();
+            KeyShape scalar = obj.keyShape("scratch");
+            assertThat(scalar.kind()).isEqualTo(KeyShape.BTF_INT);
+            assertThat(scalar.firstMember()).isNull();
+            assertThat(scalar.leadsWithPid()).isFalse();
+            String rodata = obj.mapNames().stream().filter(n -> n.endsWith(".rodata")).findFirst().orElseThrow();
+            assertThat(obj.keyShape(rodata)).as("an internal map has no BTF key").isEqualTo(KeyShape.NONE);
+            assertThatThrownBy(() -> obj.keyShape("nope")).isInstanceOf(BpfException.class);
+
+            obj.load();
+            assertThat(obj.perProcessMaps()).extracting(BpfMap::name).containsExactly("per_process");
+            assertThat(obj.map("per_process").keyShape()).isEqualTo(perProcess);
+        }
+    }
+
+    @Test
     void aClosedObjectRefusesUse() {
         BpfObject obj = BpfTestSupport.openTestObject("basic");
         obj.close();

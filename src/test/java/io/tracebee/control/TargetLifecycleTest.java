@@ -11,12 +11,17 @@ import io.restassured.path.json.JsonPath;
 import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.e2e.GoServer;
 import io.tracebee.e2e.Fixtures;
+import io.tracebee.e2e.SilentServer;
+import io.tracebee.pipeline.Agent;
+import io.tracebee.pipeline.ProcessStateJanitor;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -28,10 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Targets follow their processes through the scheduler's tracepoints: a pid target whose process exits is
  * detached and shows {@code exited}; an exe glob attaches to every matching binary running now and to one
  * started later, and a restarted process of a binary it has is traced without attaching again; DELETE is
- * idempotent.
+ * idempotent. A traced process that dies mid-request leaves nothing behind in the kernel maps or the pipeline.
  */
 @QuarkusTest
 class TargetLifecycleTest {
+    @Inject
+    Agent agent;
+
     @BeforeEach
     void needsBpf() {
         BpfTestSupport.assumeBpf();
@@ -141,6 +149,138 @@ class TargetLifecycleTest {
         // JVM's other descriptors are not counted: this test's own HTTP clients, one per server, await collection.)
         assertThat(after).as("descriptors by kind, after 100 lives in %.1f s (before: %s)", seconds, before)
                 .containsEntry("bpf", before.get("bpf")).containsEntry("perf", before.get("perf"));
+    }
+
+    /**
+     * A pid target SIGKILLed while a request is in flight (its handler waits on a call to a server that never
+     * answers): once the exit is seen, no per-process map holds an entry of the pid, the decoder holds nothing for
+     * it, and the purge is counted.
+     */
+    @Test
+    void aPidTargetKilledMidRequestLeavesNoState() throws Exception {
+        ProcessStateJanitor janitor = agent.janitor();
+        try (SilentServer silent = SilentServer.start(); GoServer server = GoServer.start("httpserver-go1.26")) {
+            int pid = (int) server.pid();
+            String id = attach("{\"pid\": " + pid + "}");
+            long purgedBefore = janitor.kernelPurged();
+            server.getInBackground("/fetch?url=" + silent.url(), false);
+            Map<String, Integer> held = awaitInFlight(janitor, pid);
+
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            await(id, t -> t.getString("state").equals("exited"));
+            awaitNoEntries(janitor, pid);
+            assertThat(janitor.pipelineEntriesOf(pid)).isZero();
+            assertThat(janitor.kernelPurged() - purgedBefore).as("entries purged; held mid-request: %s", held)
+                    .isPositive();
+            assertThat(metric("tracebee_process_state_purged_total{where=\"kernel\",}")).isPositive();
+            assertThat(metric("tracebee_process_state_purged_total{where=\"pipeline\",}")).isNotNegative();
+            given().when().delete("/targets/" + id).then().statusCode(204);
+        }
+    }
+
+    /**
+     * A process killed with global-API spans open (stopped mid-traffic first, so the decoder is seen holding them)
+     * leaves none in the pipeline: the decoder drops them on its own thread, and counts them.
+     */
+    @Test
+    void aPidTargetKilledWithManualSpansOpenLeavesNoneInThePipeline() throws Exception {
+        ProcessStateJanitor janitor = agent.janitor();
+        try (GoServer server = GoServer.start("globalapi-go1.26")) {
+            int pid = (int) server.pid();
+            String id = attach("{\"pid\": " + pid + "}");
+            long purgedBefore = janitor.pipelinePurged();
+            List<Thread> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                clients.add(server.getInBackground("/global", true));
+            }
+            int held = 0;
+            for (int attempt = 0; attempt < 50 && held == 0; attempt++) {
+                signal("STOP", pid);  // frozen mid-traffic: the records sent so far reach the decoder
+                Thread.sleep(200);
+                held = janitor.pipelineEntriesOf(pid);
+                if (held == 0) {
+                    signal("CONT", pid);
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(held).as("open spans seen in the decoder").isPositive();
+
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            await(id, t -> t.getString("state").equals("exited"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (janitor.pipelineEntriesOf(pid) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(janitor.pipelineEntriesOf(pid)).isZero();
+            assertThat(janitor.pipelinePurged() - purgedBefore).isGreaterThanOrEqualTo(held);
+            assertThat(metric("tracebee_process_state_purged_total{where=\"pipeline\",}")).isPositive();
+            awaitNoEntries(janitor, pid);
+            for (Thread c : clients) {
+                c.join(10_000);
+            }
+            given().when().delete("/targets/" + id).then().statusCode(204);
+        }
+    }
+
+
+    private static void signal(String signal, int pid) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Integer.toString(pid)).start().waitFor()).isZero();
+    }
+
+    /**
+     * The processes of an exe target come and go without their exits being watched: one killed mid-request keeps
+     * its entries (its target's probe objects stay loaded) until the janitor's sweep, run here directly rather than
+     * after its 30 s, finds it gone from /proc.
+     */
+    @Test
+    void theJanitorSweepsAKilledProcessOfAnExeTarget(@TempDir Path dir) throws Exception {
+        ProcessStateJanitor janitor = agent.janitor();
+        Path bin = copy("httpserver-go1.26", dir.resolve("exe/server"));
+        try (SilentServer silent = SilentServer.start(); GoServer server = GoServer.start(bin)) {
+            int pid = (int) server.pid();
+            String id = attach("{\"exe\": \"" + bin + "\"}");
+            long purgedBefore = janitor.kernelPurged();
+            server.getInBackground("/fetch?url=" + silent.url(), false);
+            awaitInFlight(janitor, pid);
+
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+            assertThat(given().when().get("/targets/" + id).then().extract().path("state").toString()).isEqualTo("attached");
+            assertThat(Files.exists(Path.of("/proc/" + pid))).isFalse();
+            janitor.sweep();
+            assertThat(janitor.kernelEntriesOf(pid)).isEmpty();
+            assertThat(janitor.pipelineEntriesOf(pid)).isZero();
+            assertThat(janitor.kernelPurged() - purgedBefore).isPositive();
+            given().when().delete("/targets/" + id).then().statusCode(204);
+        }
+    }
+
+    /** The pid's entries once its handler and its client call are both in flight (up to 10 s). */
+    private static Map<String, Integer> awaitInFlight(ProcessStateJanitor janitor, int pid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Map<String, Integer> held = Map.of();
+        while (System.nanoTime() < deadline) {
+            held = janitor.kernelEntriesOf(pid);
+            if (held.containsKey("http_server_calls") && held.containsKey("http_client_calls")) {
+                return held;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("pid " + pid + " never had a call in flight: " + held);
+    }
+
+    /** Waits (up to 10 s) for the exit's purge, which runs right after the detach on the control plane's thread. */
+    private static void awaitNoEntries(ProcessStateJanitor janitor, int pid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!janitor.kernelEntriesOf(pid).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(janitor.kernelEntriesOf(pid)).as("entries of pid %d", pid).isEmpty();
+    }
+
+    private static double metric(String series) {
+        return value(given().header("Accept", "text/plain").when().get("/q/metrics").then().statusCode(200).extract()
+                .asString(), series);
     }
 
     /** The self-metrics tell what happened: refusals by reason, targets by state, records by kind, program runs. */

@@ -85,6 +85,29 @@ class ManualSpanChunksTest {
         assertThat(whole.body()[whole.body().length - 1]).as("END is kept").isEqualTo((byte) 10);
     }
 
+    @Test
+    void whatAProcessThatIsGoneLeftOpenIsForgotten() {
+        EventDecoder decoder = new EventDecoder();
+        byte[] body = new byte[EventLayout.MANUAL_CHUNK * 2];
+        byte[] start = {1, 0, 0, 1, 0, 'n'};
+        assertThat(decoder.decodeOne(chunk(1, body, 0, 2, body.length), 0, EventLayout.MANUAL_SIZE)).isNull();
+        assertThat(decoder.decodeOne(global(2, start, 1), 0, EventLayout.MANUAL_DATA + start.length)).isNull();
+        byte[] otherProcess = global(2, start, 1);
+        INT.set(otherProcess, EventLayout.H_PID, 8);
+        assertThat(decoder.decodeOne(otherProcess, 0, otherProcess.length)).isNull();
+        assertThat(decoder.heldFor(7)).isEqualTo(2);
+        assertThat(decoder.heldFor(8)).isEqualTo(1);
+
+        assertThat(decoder.forgetProcess(7)).isEqualTo(2);
+        assertThat(decoder.heldFor(7)).isZero();
+        assertThat(decoder.heldFor(8)).as("another process's span stays").isEqualTo(1);
+        assertThat(decoder.processStatePurged()).isEqualTo(2);
+        assertThat(decoder.forgetProcess(7)).isZero();
+        assertThat(decoder.decodeOne(chunk(1, body, 1, 2, body.length), 0, EventLayout.MANUAL_SIZE))
+                .as("a late chunk of a forgotten span").isNull();
+        assertThat(decoder.manualSpansUnended()).as("forgetting is not eviction").isZero();
+    }
+
     /** A one-chunk global-API record of span n, only as long as its data, sent at kernel time ns. */
     private static byte[] global(int n, byte[] data, long ns) {
         byte[] r = chunk(n, data, 0, 1, data.length);

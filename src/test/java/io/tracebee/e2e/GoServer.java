@@ -67,6 +67,25 @@ public final class GoServer implements AutoCloseable {
         return send(b);
     }
 
+    /**
+     * GETs path on a thread of its own — once, or over and over — until a request fails: for calls in flight when a
+     * test kills the server, whose failure then is expected.
+     */
+    public Thread getInBackground(String path, boolean repeat) {
+        Thread t = new Thread(() -> {
+            try {
+                do {
+                    get(path);
+                } while (repeat);
+            } catch (RuntimeException e) {
+                // the server was killed
+            }
+        }, "get " + path);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     public HttpResponse<String> post(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create("http://" + address + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
