@@ -61,7 +61,44 @@ class NoCollectorIT {
             assertThat(metric(metrics, "tracebee_events_lost_total{reason=\"ringbuf_full\",stage=\"kernel\",}")).isZero();
             given().baseUri(agent.baseUri()).when().get("/q/health/ready").then().statusCode(200)
                     .body("status", equalTo("UP"));
+
+            // a refused attach, so the failure counter for its reason exists
+            given().baseUri(agent.baseUri()).contentType("application/json").body("{\"exe\": \"/bin/ls\"}")
+                    .when().post("/targets").then().statusCode(422);
+            assertThat(selfMetricFamilies(agent.metrics())).isEmpty();
         }
+    }
+
+    /**
+     * Issue #6's self-metrics, each as a Prometheus line prefix: returns those missing. Events per probe, kernel
+     * drops, ring fill, decode errors, correlation matched/unmatched, queue length and capacity, spans exported /
+     * failed / dropped by reason, export latency, targets by state, attach failures by reason, BPF run count and time.
+     */
+    static List<String> selfMetricFamilies(String metrics) {
+        List<String> wanted = List.of(
+                "tracebee_events_by_kind_total{kind=\"http_server\",}",
+                "tracebee_bpf_program_runs_total{program=",
+                "tracebee_bpf_program_run_seconds_total{program=",
+                "tracebee_events_lost_total{reason=\"ringbuf_full\",stage=\"kernel\",}",
+                "tracebee_events_lost_total{reason=\"inflight_full\",stage=\"kernel\",}",
+                "tracebee_ringbuf_pending_bytes ",
+                "tracebee_ringbuf_size_bytes ",
+                "tracebee_events_lost_total{reason=\"malformed\",stage=\"decode\",}",
+                "tracebee_context_links_total{result=\"matched\",}",
+                "tracebee_context_links_total{result=\"unmatched\",}",
+                "tracebee_export_queue_size{exporter=",
+                "tracebee_export_queue_capacity{exporter=",
+                "tracebee_spans_exported_total{exporter=",
+                "tracebee_export_failures_total{exporter=",
+                "tracebee_spans_dropped_total{exporter=\"console\",reason=\"queue_full\",}",
+                "tracebee_export_duration_seconds_count{exporter=",
+                "tracebee_export_duration_seconds_sum{exporter=",
+                "tracebee_targets{state=\"attached\",}",
+                "tracebee_targets{state=\"exited\",}",
+                "tracebee_targets{state=\"watching\",}",
+                "tracebee_attach_failures_total{reason=\"not-go\",}",
+                "tracebee_process_state_purged_total{where=\"kernel\",}");
+        return wanted.stream().filter(w -> metrics.lines().noneMatch(l -> l.startsWith(w))).toList();
     }
 
     private static JsonNode awaitFileSpans(Path file, int spans) throws Exception {
