@@ -321,7 +321,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
                     account(batch.size(), result, true);
                     return;
                 }
-                if (!result.success() && result.retryable() && retry.keep(result, batch.size())) {
+                if (!result.success() && result.retryable() && retry.keep(result)) {
                     continue;
                 }
                 retry.settled(result.success());
@@ -354,7 +354,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
             return at != 0;
         }
 
-        boolean keep(ExportResult result, int spans) {
+        boolean keep(ExportResult result) {
             long now = System.nanoTime();
             if (attempts == 0) {
                 firstFailure = now;
