@@ -1,5 +1,7 @@
 package io.tracebee.export;
 
+import io.tracebee.config.Knob;
+import io.tracebee.config.Settings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -13,10 +15,10 @@ import java.util.Map;
  * @param exportTimeout longest one export call may take, retries included
  */
 public record BatchConfig(int maxQueueSize, int maxExportBatchSize, Duration scheduleDelay, Duration exportTimeout) {
-    public static final int DEFAULT_MAX_QUEUE_SIZE = 2048;
-    public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
-    public static final Duration DEFAULT_SCHEDULE_DELAY = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_EXPORT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Settings DEFAULTS = Settings.of(Map.of());
+    public static final Duration DEFAULT_SCHEDULE_DELAY = DEFAULTS.getMillis(Knob.BSP_SCHEDULE_DELAY);
+    public static final Duration DEFAULT_EXPORT_TIMEOUT = DEFAULTS.getMillis(Knob.BSP_EXPORT_TIMEOUT);
+    static final Duration NO_LIMIT = Duration.ofDays(365);
 
     public BatchConfig {
         if (maxQueueSize <= 0 || maxExportBatchSize <= 0) {
@@ -33,26 +35,21 @@ public record BatchConfig(int maxQueueSize, int maxExportBatchSize, Duration sch
     }
 
     public static BatchConfig defaults() {
-        return new BatchConfig(DEFAULT_MAX_QUEUE_SIZE, DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_SCHEDULE_DELAY,
-                DEFAULT_EXPORT_TIMEOUT);
+        return fromEnv(Map.of());
     }
 
     /**
-     * Reads {@code OTEL_BSP_MAX_QUEUE_SIZE}, {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE},
-     * {@code OTEL_BSP_SCHEDULE_DELAY} and {@code OTEL_BSP_EXPORT_TIMEOUT} (milliseconds) over
-     * {@code fallback}.
+     * Reads {@code OTEL_BSP_MAX_QUEUE_SIZE}, {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}, {@code OTEL_BSP_SCHEDULE_DELAY}
+     * and {@code OTEL_BSP_EXPORT_TIMEOUT} (milliseconds; 0: no limit) as {@link Settings} reads them.
      */
-    public static BatchConfig fromEnv(Map<String, String> env, BatchConfig fallback) {
-        return new BatchConfig(
-                OtelEnv.positiveInt(env, "OTEL_BSP_MAX_QUEUE_SIZE", fallback.maxQueueSize()),
-                OtelEnv.positiveInt(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", fallback.maxExportBatchSize()),
-                OtelEnv.millis("OTEL_BSP_SCHEDULE_DELAY", OtelEnv.get(env, "OTEL_BSP_SCHEDULE_DELAY"),
-                        fallback.scheduleDelay()),
-                OtelEnv.timeout("OTEL_BSP_EXPORT_TIMEOUT", OtelEnv.get(env, "OTEL_BSP_EXPORT_TIMEOUT"),
-                        fallback.exportTimeout()));
+    public static BatchConfig fromEnv(Map<String, String> env) {
+        Settings s = Settings.of(env);
+        return new BatchConfig(s.getInt(Knob.BSP_MAX_QUEUE_SIZE), s.getInt(Knob.BSP_MAX_EXPORT_BATCH_SIZE),
+                s.getMillis(Knob.BSP_SCHEDULE_DELAY), noLimitIfZero(s.getMillis(Knob.BSP_EXPORT_TIMEOUT)));
     }
 
-    public static BatchConfig fromEnv(Map<String, String> env) {
-        return fromEnv(env, defaults());
+    /** Timeouts where the OpenTelemetry specification reads 0 as "no limit". */
+    static Duration noLimitIfZero(Duration timeout) {
+        return timeout.isZero() ? NO_LIMIT : timeout;
     }
 }

@@ -6,12 +6,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The catalog is consistent. */
+/** The catalog is consistent, and no code names a knob's variable but the catalog. */
 class KnobTest {
     @Test
     void namesFollowOneRule() {
@@ -68,5 +72,25 @@ class KnobTest {
                 assertThat(p.getProperty(k.property())).as(k.property()).isEqualTo(k.defaultValue());
             }
         }
+    }
+
+    /** A string literal naming an environment variable outside the catalog would be a knob read undocumented. */
+    @Test
+    void noCodeButTheCatalogNamesAVariable() throws IOException {
+        Pattern literal = Pattern.compile("\"((?:OTEL|TRACEBEE|QUARKUS)_[A-Z][A-Z0-9_]*)");
+        Path catalog = Path.of("src/main/java/io/tracebee/config/Knob.java");
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                if (f.equals(catalog)) {
+                    continue;
+                }
+                Matcher m = literal.matcher(Files.readString(f));
+                while (m.find()) {
+                    found.add(f + ": " + m.group(1));
+                }
+            }
+        }
+        assertThat(found).as("use Knob.X.env() instead").isEmpty();
     }
 }
