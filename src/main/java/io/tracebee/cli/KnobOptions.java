@@ -27,7 +27,7 @@ public final class KnobOptions implements CommandLine.IModelTransformer {
     @Override
     public CommandSpec transform(CommandSpec spec) {
         for (Knob.Group group : Knob.Group.values()) {
-            ArgGroupSpec.Builder section = ArgGroupSpec.builder().heading("%n" + group.heading() + ":%n")
+            ArgGroupSpec.Builder section = ArgGroupSpec.builder().heading("%n" + escape(group.heading()) + ":%n")
                     .exclusive(false).validate(false).multiplicity("0..1");
             for (Knob knob : Knob.values()) {
                 if (knob.group() == group && knob.flag() != null) {

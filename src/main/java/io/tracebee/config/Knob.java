@@ -145,11 +145,11 @@ public enum Knob {
     /** What sets a knob apart from the plain case. */
     private sealed interface Trait {
         /** Its value is never logged or echoed in a warning. */
-        Trait SECRET = new Flagged();
+        Trait SECRET = new Marker();
         /** Its flag may be given several times; the values are joined with commas. */
-        Trait REPEATABLE = new Flagged();
+        Trait REPEATABLE = new Marker();
         /** Quarkus reads it (before the command line is parsed): no flag, and Quarkus's configuration decides. */
-        Trait READ_BY_QUARKUS = new Flagged();
+        Trait READ_BY_QUARKUS = new Marker();
 
         /** An invalid value stops the agent instead of falling back to the default, because {@code why}. */
         static Trait strict(String why) {
@@ -168,7 +168,7 @@ public enum Knob {
     private record Alias(String flag) implements Trait {
     }
 
-    private static final class Flagged implements Trait {
+    private static final class Marker implements Trait {
     }
 
     private final Group group;
