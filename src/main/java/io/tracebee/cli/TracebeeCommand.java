@@ -2,6 +2,8 @@ package io.tracebee.cli;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import io.quarkus.runtime.Quarkus;
+import io.tracebee.config.Knob;
+import io.tracebee.config.Settings;
 import io.tracebee.control.ProblemException;
 import io.tracebee.control.TargetRequest;
 import io.tracebee.control.TargetView;
@@ -12,13 +14,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** The {@code tracebee} command: start the agent, attach the targets named on the command line, serve. */
 @TopCommand
 @Command(name = "tracebee", mixinStandardHelpOptions = true, version = "tracebee 0.1.0",
         sortOptions = false,
+        abbreviateSynopsis = true,
         usageHelpWidth = 110,
+        modelTransformer = KnobOptions.class,
         description = {
             "Traces unmodified Go services with eBPF uprobes and exports OpenTelemetry spans.",
             "",
@@ -30,79 +33,24 @@ import picocli.CommandLine.Option;
             "to an OpenTelemetry Collector over OTLP gRPC.",
             "",
             "Needs root (or CAP_BPF + CAP_PERFMON + CAP_SYS_PTRACE) and Linux 5.15+ with BTF.",
-            ""},
-        footer = {"",
-            "Environment (flags win over the environment; both win over application.properties):",
-            "  OTEL_GO_AUTO_TARGET_EXE      binary to trace (every process running it, now and later)",
-            "  OTEL_GO_AUTO_TARGET_PID      process to trace",
-            "  OTEL_SERVICE_NAME            service.name of the traced process (default: its executable name)",
-            "  OTEL_RESOURCE_ATTRIBUTES     extra resource attributes, key=value,...",
-            "  OTEL_TRACES_EXPORTER         otlp, console, file or none, comma-separated for several",
-            "                               (default: otlp if an endpoint is set, else console;",
-            "                               the built-in view at / always keeps the last 200 traces)",
-            "  OTEL_EXPORTER_OTLP_ENDPOINT  collector address, e.g. http://localhost:4317",
-            "  OTEL_EXPORTER_OTLP_HEADERS   key=value,... sent with every export",
-            "  OTEL_EXPORTER_OTLP_TIMEOUT   export timeout in milliseconds (default 10000)",
-            "  OTEL_EXPORTER_FILE_PATH      file for the file exporter (OTLP JSON lines)",
-            "  OTEL_BSP_SCHEDULE_DELAY      export batching delay in milliseconds (default 1000)",
-            "  OTEL_BSP_MAX_QUEUE_SIZE      spans queued per exporter before dropping (default 2048)",
-            "  TRACEBEE_RING_BUFFER_BYTES   kernel ring-buffer size, a power of two (default 8388608)",
-            "  TRACEBEE_HTTP_INJECT         on (default) or off: write traceparent into outgoing HTTP/1.x",
-            "                               requests of traced clients (sk_msg; their memory is not written)",
-            "  TRACEBEE_DB_QUERY_TEXT       on (default) or off: db.query.text on database spans (literals",
-            "                               are always replaced by ?; at most 512 bytes of a statement)",
-            "  QUARKUS_HTTP_PORT            control-plane port (default 8686)",
-            "  QUARKUS_HTTP_HOST            control-plane address (default 127.0.0.1)",
-            "",
-            "REST: POST/GET /targets, GET/DELETE /targets/{id}, GET /api/traces, /q/metrics, /q/health"})
+            ""})
 public class TracebeeCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(TracebeeCommand.class);
-
-    @Option(names = "--target-exe", paramLabel = "PATH",
-            description = "Binary to trace: every process running it, now and later. Repeatable. "
-                    + "Also OTEL_GO_AUTO_TARGET_EXE.")
-    List<String> targetExes = new ArrayList<>();
-
-    @Option(names = "--target-pid", paramLabel = "PID",
-            description = "Process to trace. Repeatable. Also OTEL_GO_AUTO_TARGET_PID.")
-    List<Integer> targetPids = new ArrayList<>();
-
-    @Option(names = "--service-name", paramLabel = "NAME",
-            description = "service.name for targets attached here. Also OTEL_SERVICE_NAME.")
-    String serviceName;
-
-    @Option(names = "--exporter", paramLabel = "LIST",
-            description = "otlp, console, file or none (comma-separated). Also OTEL_TRACES_EXPORTER.")
-    String exporter;
-
-    @Option(names = "--otlp-endpoint", paramLabel = "URL",
-            description = "OTLP gRPC endpoint, e.g. http://localhost:4317. Also OTEL_EXPORTER_OTLP_ENDPOINT.")
-    String otlpEndpoint;
-
-    @Option(names = "--file-path", paramLabel = "PATH",
-            description = "Output of the file exporter (OTLP JSON lines). Also OTEL_EXPORTER_FILE_PATH.")
-    String filePath;
 
     @Inject
     Agent agent;
 
     @Override
     public Integer call() {
-        agent.settings().override("OTEL_SERVICE_NAME", serviceName);
-        agent.settings().override("OTEL_TRACES_EXPORTER", exporter);
-        agent.settings().override("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
-        agent.settings().override("OTEL_EXPORTER_FILE_PATH", filePath);
-
-        List<TargetRequest> requests = new ArrayList<>();
-        targetPids.forEach(pid -> requests.add(new TargetRequest(pid, null, null)));
-        targetExes.forEach(exe -> requests.add(new TargetRequest(null, exe, null)));
-        if (targetPids.isEmpty() && targetExes.isEmpty()) {
-            // Go Auto's variables, comma-separated for several targets
-            list("OTEL_GO_AUTO_TARGET_PID").forEach(p -> requests.add(new TargetRequest(parsePid(p), null, null)));
-            list("OTEL_GO_AUTO_TARGET_EXE").forEach(e -> requests.add(new TargetRequest(null, e, null)));
-        }
-        agent.beginStartup();
+        Settings settings = agent.settings();
+        List<TargetRequest> requests;
         try {
+            List<String> changed = settings.changed();
+            LOG.infof("settings: %s", changed.isEmpty() ? "all at their defaults" : String.join(", ", changed));
+            settings.unknownVariables()
+                    .forEach(v -> LOG.warnf("%s is not a tracebee setting (see --help): ignored", v));
+            requests = targets(settings);
+            agent.beginStartup();
             agent.start();
         } catch (RuntimeException e) {
             LOG.errorf("tracebee cannot start: %s", e.getMessage());
@@ -122,17 +70,19 @@ public class TracebeeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<String> list(String envName) {
-        return agent.settings().get(envName).stream()
-                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
-                .map(String::trim).filter(v -> !v.isEmpty()).toList();
+    /** The targets to attach at start: those of the flags, or if there are none those of the variables. */
+    static List<TargetRequest> targets(Settings settings) {
+        boolean flagsOnly = settings.value(Knob.TARGET_PID).source() == Settings.Source.FLAG
+                || settings.value(Knob.TARGET_EXE).source() == Settings.Source.FLAG;
+        List<TargetRequest> requests = new ArrayList<>();
+        targets(settings, Knob.TARGET_PID, flagsOnly)
+                .forEach(pid -> requests.add(new TargetRequest(Integer.parseInt(pid), null, null)));
+        targets(settings, Knob.TARGET_EXE, flagsOnly).forEach(exe -> requests.add(new TargetRequest(null, exe, null)));
+        return requests;
     }
 
-    private static int parsePid(String s) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("OTEL_GO_AUTO_TARGET_PID must be a process id, got \"" + s + "\"");
-        }
+    private static List<String> targets(Settings settings, Knob knob, boolean flagsOnly) {
+        boolean fromFlag = settings.value(knob).source() == Settings.Source.FLAG;
+        return flagsOnly && !fromFlag ? List.of() : settings.getList(knob);
     }
 }

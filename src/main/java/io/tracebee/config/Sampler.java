@@ -34,8 +34,8 @@ public record Sampler(int root, boolean parentBased, double ratio) {
             case "always_on" -> new Sampler(ALWAYS_ON, parentBased, 1.0);
             case "always_off" -> new Sampler(ALWAYS_OFF, parentBased, 0.0);
             case "traceidratio" -> new Sampler(RATIO, parentBased, ratio(arg));
-            default -> throw new IllegalArgumentException("OTEL_TRACES_SAMPLER=" + name + " is not a sampler tracebee "
-                    + "has; use always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or "
+            default -> throw new IllegalArgumentException(Knob.TRACES_SAMPLER.env() + "=" + name + " is not a "
+                    + "sampler tracebee has; use always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or "
                     + "parentbased_traceidratio");
         };
     }
@@ -48,11 +48,11 @@ public record Sampler(int root, boolean parentBased, double ratio) {
         try {
             r = Double.parseDouble(arg.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("OTEL_TRACES_SAMPLER_ARG=" + arg + " is not a number; traceidratio "
-                    + "takes a probability from 0 to 1, e.g. 0.25");
+            throw new IllegalArgumentException(Knob.TRACES_SAMPLER_ARG.env() + "=" + arg + " is not a number; "
+                    + "traceidratio takes a probability from 0 to 1, e.g. 0.25");
         }
         if (!(r >= 0 && r <= 1)) {
-            throw new IllegalArgumentException("OTEL_TRACES_SAMPLER_ARG=" + arg + " is outside [0, 1]");
+            throw new IllegalArgumentException(Knob.TRACES_SAMPLER_ARG.env() + "=" + arg + " is outside [0, 1]");
         }
         return r;
     }

@@ -19,8 +19,6 @@ public enum TargetWrites {
     AUTO,
     OFF;
 
-    public static final String ENV = "TRACEBEE_TARGET_WRITES";
-
     /** Parses the setting; null or blank is {@link #AUTO}. */
     public static TargetWrites parse(String value) {
         if (value == null || value.isBlank()) {
@@ -29,7 +27,8 @@ public enum TargetWrites {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> AUTO;
             case "off" -> OFF;
-            default -> throw new IllegalArgumentException(ENV + " must be auto or off, got \"" + value.trim() + "\"");
+            default -> throw new IllegalArgumentException(Knob.TARGET_WRITES.env() + " must be auto or off, got \""
+                    + value.trim() + "\"");
         };
     }
 

@@ -2,11 +2,13 @@ package io.tracebee.control;
 
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.tracebee.config.Knob;
 import io.tracebee.config.Settings;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Optional;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,14 +31,15 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ApiAccess {
     private static final Logger LOG = Logger.getLogger(ApiAccess.class);
-    public static final String TOKEN = "TRACEBEE_API_TOKEN";
-    public static final String TOKEN_FILE = "TRACEBEE_API_TOKEN_FILE";
+
+    @Inject
+    Settings settings;
 
     private volatile byte[] token;
 
     void start(@Observes StartupEvent event) {
-        String host = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("127.0.0.1");
-        token = configuredToken(Settings.fromEnvironment()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        String host = settings.getOrDefault(Knob.HTTP_HOST);
+        token = configuredToken(settings).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
         String refusal = refusal(host, token != null);
         if (refusal != null) {
             throw new IllegalStateException(refusal);
@@ -75,7 +77,8 @@ public class ApiAccess {
             return null;
         }
         return "refusing to listen on " + host + " without a token: the control plane attaches probes to any process. "
-                + "Set " + TOKEN + " (or " + TOKEN_FILE + " to a file holding it), or listen on 127.0.0.1";
+                + "Set " + Knob.API_TOKEN.env() + " (or " + Knob.API_TOKEN_FILE.env() + " to a file holding it), or "
+                + "listen on 127.0.0.1";
     }
 
     static boolean isLoopback(String host) {
@@ -91,22 +94,24 @@ public class ApiAccess {
 
     /** The token from the environment, else from the file named there; an empty or unreadable file is an error. */
     static Optional<String> configuredToken(Settings settings) {
-        Optional<String> direct = settings.get(TOKEN);
+        Optional<String> direct = settings.get(Knob.API_TOKEN);
         if (direct.isPresent()) {
             return direct;
         }
-        Optional<String> file = settings.get(TOKEN_FILE);
+        Optional<String> file = settings.get(Knob.API_TOKEN_FILE);
         if (file.isEmpty()) {
             return Optional.empty();
         }
         try {
             String t = Files.readAllLines(Path.of(file.get()), StandardCharsets.UTF_8).stream().findFirst().orElse("").trim();
             if (t.isEmpty()) {
-                throw new IllegalStateException(TOKEN_FILE + " names " + file.get() + ", whose first line is empty");
+                throw new IllegalStateException(Knob.API_TOKEN_FILE.env() + " names " + file.get()
+                        + ", whose first line is empty");
             }
             return Optional.of(t);
         } catch (IOException e) {
-            throw new IllegalStateException(TOKEN_FILE + " names " + file.get() + ", which cannot be read: " + e);
+            throw new IllegalStateException(Knob.API_TOKEN_FILE.env() + " names " + file.get()
+                    + ", which cannot be read: " + e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.tracebee.export;
 
+import io.tracebee.config.Knob;
+import io.tracebee.config.Settings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -16,12 +18,12 @@ import java.util.Map;
  */
 public record BatchConfig(int maxQueueSize, int maxExportBatchSize, Duration scheduleDelay, Duration exportTimeout,
         Duration retryMaxElapsed) {
-    public static final int DEFAULT_MAX_QUEUE_SIZE = 2048;
-    public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
-    public static final Duration DEFAULT_SCHEDULE_DELAY = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_EXPORT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Settings DEFAULTS = Settings.of(Map.of());
+    public static final Duration DEFAULT_SCHEDULE_DELAY = DEFAULTS.getMillis(Knob.BSP_SCHEDULE_DELAY);
+    public static final Duration DEFAULT_EXPORT_TIMEOUT = DEFAULTS.getMillis(Knob.BSP_EXPORT_TIMEOUT);
     /** As the Collector's exporters (retry_on_failure.max_elapsed_time): five minutes. */
-    public static final Duration DEFAULT_RETRY_MAX_ELAPSED = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_RETRY_MAX_ELAPSED = DEFAULTS.getMillis(Knob.EXPORT_RETRY_MAX_ELAPSED);
+    static final Duration NO_LIMIT = Duration.ofDays(365);
 
     public BatchConfig {
         if (maxQueueSize <= 0 || maxExportBatchSize <= 0) {
@@ -46,8 +48,7 @@ public record BatchConfig(int maxQueueSize, int maxExportBatchSize, Duration sch
     }
 
     public static BatchConfig defaults() {
-        return new BatchConfig(DEFAULT_MAX_QUEUE_SIZE, DEFAULT_MAX_EXPORT_BATCH_SIZE, DEFAULT_SCHEDULE_DELAY,
-                DEFAULT_EXPORT_TIMEOUT, DEFAULT_RETRY_MAX_ELAPSED);
+        return fromEnv(Map.of());
     }
 
     public BatchConfig withRetryMaxElapsed(Duration retryMaxElapsed) {
@@ -55,23 +56,19 @@ public record BatchConfig(int maxQueueSize, int maxExportBatchSize, Duration sch
     }
 
     /**
-     * Reads {@code OTEL_BSP_MAX_QUEUE_SIZE}, {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE},
-     * {@code OTEL_BSP_SCHEDULE_DELAY}, {@code OTEL_BSP_EXPORT_TIMEOUT} and
-     * {@code TRACEBEE_EXPORT_RETRY_MAX_ELAPSED} (milliseconds) over {@code fallback}.
+     * Reads {@code OTEL_BSP_MAX_QUEUE_SIZE}, {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}, {@code OTEL_BSP_SCHEDULE_DELAY},
+     * {@code OTEL_BSP_EXPORT_TIMEOUT} (milliseconds; 0: no limit) and {@code TRACEBEE_EXPORT_RETRY_MAX_ELAPSED}
+     * as {@link Settings} reads them.
      */
-    public static BatchConfig fromEnv(Map<String, String> env, BatchConfig fallback) {
-        return new BatchConfig(
-                OtelEnv.positiveInt(env, "OTEL_BSP_MAX_QUEUE_SIZE", fallback.maxQueueSize()),
-                OtelEnv.positiveInt(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", fallback.maxExportBatchSize()),
-                OtelEnv.millis("OTEL_BSP_SCHEDULE_DELAY", OtelEnv.get(env, "OTEL_BSP_SCHEDULE_DELAY"),
-                        fallback.scheduleDelay()),
-                OtelEnv.timeout("OTEL_BSP_EXPORT_TIMEOUT", OtelEnv.get(env, "OTEL_BSP_EXPORT_TIMEOUT"),
-                        fallback.exportTimeout()),
-                OtelEnv.millis("TRACEBEE_EXPORT_RETRY_MAX_ELAPSED", OtelEnv.get(env, "TRACEBEE_EXPORT_RETRY_MAX_ELAPSED"),
-                        fallback.retryMaxElapsed()));
+    public static BatchConfig fromEnv(Map<String, String> env) {
+        Settings s = Settings.of(env);
+        return new BatchConfig(s.getInt(Knob.BSP_MAX_QUEUE_SIZE), s.getInt(Knob.BSP_MAX_EXPORT_BATCH_SIZE),
+                s.getMillis(Knob.BSP_SCHEDULE_DELAY), noLimitIfZero(s.getMillis(Knob.BSP_EXPORT_TIMEOUT)),
+                s.getMillis(Knob.EXPORT_RETRY_MAX_ELAPSED));
     }
 
-    public static BatchConfig fromEnv(Map<String, String> env) {
-        return fromEnv(env, defaults());
+    /** Timeouts where the OpenTelemetry specification reads 0 as "no limit". */
+    static Duration noLimitIfZero(Duration timeout) {
+        return timeout.isZero() ? NO_LIMIT : timeout;
     }
 }

@@ -1,5 +1,7 @@
 package io.tracebee.export;
 
+import io.tracebee.config.Knob;
+import io.tracebee.config.Settings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +18,6 @@ import org.jboss.logging.Logger;
  */
 public final class Exporters {
     private static final Logger LOG = Logger.getLogger(Exporters.class);
-
-    public static final String ENV_TRACES_EXPORTER = "OTEL_TRACES_EXPORTER";
-    public static final String ENV_FILE_PATH = "OTEL_EXPORTER_FILE_PATH";
 
     /**
      * What the caller supplies beyond the environment.
@@ -41,15 +40,14 @@ public final class Exporters {
      * otherwise {@code console}: without a collector the spans should at least be visible.
      */
     public static String defaultNames(Map<String, String> env) {
-        return OtelEnv.otlp(env, "ENDPOINT") != null ? "otlp" : "console";
+        Settings s = Settings.of(env);
+        return s.get(s.forTraces(Knob.OTLP_ENDPOINT)).isPresent() ? "otlp" : "console";
     }
 
     /** The exporter names to build, de-duplicated and lower-cased; empty for {@code none}. */
     public static List<String> names(Map<String, String> env, String defaultExporters) {
-        String value = OtelEnv.get(env, ENV_TRACES_EXPORTER);
-        if (value == null) {
-            value = defaultExporters == null ? defaultNames(env) : defaultExporters;
-        }
+        String value = Settings.of(env).get(Knob.TRACES_EXPORTER)
+                .orElse(defaultExporters == null ? defaultNames(env) : defaultExporters);
         Set<String> names = new LinkedHashSet<>();
         for (String part : value.split(",")) {
             String name = part.trim().toLowerCase(Locale.ROOT);
@@ -62,16 +60,11 @@ public final class Exporters {
         }
         if (names.contains("none")) {
             if (names.size() > 1) {
-                LOG.warnf("%s=%s: 'none' combined with other exporters; ignoring 'none'", ENV_TRACES_EXPORTER, value);
+                LOG.warnf("%s=%s: 'none' combined with other exporters; ignoring 'none'", Knob.TRACES_EXPORTER.env(),
+                        value);
                 names.remove("none");
             } else {
                 return List.of();
-            }
-        }
-        for (String name : names) {
-            if (!name.equals("otlp") && !name.equals("console") && !name.equals("file")) {
-                throw new IllegalArgumentException("Unsupported " + ENV_TRACES_EXPORTER + " value '" + name
-                        + "' (supported: otlp, console, file, none)");
             }
         }
         return List.copyOf(names);
@@ -99,11 +92,9 @@ public final class Exporters {
             case "file" -> {
                 Path path = options.filePath();
                 if (path == null) {
-                    String fromEnv = OtelEnv.get(env, ENV_FILE_PATH);
-                    if (fromEnv == null) {
-                        throw new IllegalArgumentException("The file exporter needs " + ENV_FILE_PATH);
-                    }
-                    path = Path.of(fromEnv);
+                    path = Settings.of(env).get(Knob.FILE_PATH).map(Path::of).orElseThrow(() ->
+                            new IllegalArgumentException("The file exporter needs " + Knob.FILE_PATH.env() + " ("
+                                    + Knob.FILE_PATH.flag() + ")"));
                 }
                 LOG.infof("Writing spans as OTLP JSON lines to %s", path);
                 return new FileExporter(path);

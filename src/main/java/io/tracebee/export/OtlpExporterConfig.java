@@ -1,5 +1,7 @@
 package io.tracebee.export;
 
+import io.tracebee.config.Knob;
+import io.tracebee.config.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -37,8 +39,8 @@ public record OtlpExporterConfig(
         RetryPolicy retry) {
     private static final Logger LOG = Logger.getLogger(OtlpExporterConfig.class);
 
-    public static final String DEFAULT_ENDPOINT = "http://localhost:4317";
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final String DEFAULT_ENDPOINT = Knob.OTLP_ENDPOINT.defaultValue();
+    public static final Duration DEFAULT_TIMEOUT = Settings.of(Map.of()).getMillis(Knob.OTLP_TIMEOUT);
 
     public OtlpExporterConfig {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -62,26 +64,20 @@ public record OtlpExporterConfig(
 
     /**
      * Reads {@code OTEL_EXPORTER_OTLP_[TRACES_]{ENDPOINT,HEADERS,TIMEOUT,COMPRESSION,INSECURE,CERTIFICATE,
-     * CLIENT_CERTIFICATE,CLIENT_KEY}}; the {@code TRACES_} variant wins over the generic one.
+     * CLIENT_CERTIFICATE,CLIENT_KEY}} as {@link Settings} reads them; the {@code TRACES_} variant wins over the
+     * generic one.
      */
     public static OtlpExporterConfig fromEnv(Map<String, String> env) {
-        String protocol = OtelEnv.otlp(env, "PROTOCOL");
-        if (protocol != null && !protocol.equals("grpc")) {
-            LOG.warnf("OTLP protocol %s is not supported; tracebee exports OTLP over gRPC", protocol);
-        }
-        String endpoint = OtelEnv.otlp(env, "ENDPOINT");
-        boolean insecure = Boolean.parseBoolean(OtelEnv.otlp(env, "INSECURE"));
-        String timeoutKey = env.containsKey("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT")
-                ? "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT" : "OTEL_EXPORTER_OTLP_TIMEOUT";
-        String compression = OtelEnv.otlp(env, "COMPRESSION");
+        Settings s = Settings.of(env);
+        boolean insecure = s.getOrDefault(s.forTraces(Knob.OTLP_INSECURE)).equals("true");
         return new OtlpExporterConfig(
-                parseEndpoint(endpoint == null ? DEFAULT_ENDPOINT : endpoint, insecure),
-                parseHeaders(OtelEnv.otlp(env, "HEADERS")),
-                OtelEnv.timeout(timeoutKey, OtelEnv.otlp(env, "TIMEOUT"), DEFAULT_TIMEOUT),
-                compression == null ? "none" : compression.toLowerCase(Locale.ROOT),
-                path(OtelEnv.otlp(env, "CERTIFICATE")),
-                path(OtelEnv.otlp(env, "CLIENT_CERTIFICATE")),
-                path(OtelEnv.otlp(env, "CLIENT_KEY")),
+                parseEndpoint(s.getOrDefault(s.forTraces(Knob.OTLP_ENDPOINT)), insecure),
+                parseHeaders(s.get(s.forTraces(Knob.OTLP_HEADERS)).orElse(null)),
+                BatchConfig.noLimitIfZero(s.getMillis(s.forTraces(Knob.OTLP_TIMEOUT))),
+                s.getOrDefault(s.forTraces(Knob.OTLP_COMPRESSION)),
+                s.get(s.forTraces(Knob.OTLP_CERTIFICATE)).map(Path::of).orElse(null),
+                s.get(s.forTraces(Knob.OTLP_CLIENT_CERTIFICATE)).map(Path::of).orElse(null),
+                s.get(s.forTraces(Knob.OTLP_CLIENT_KEY)).map(Path::of).orElse(null),
                 RetryPolicy.defaults());
     }
 
@@ -175,10 +171,6 @@ public record OtlpExporterConfig(
             }
         }
         return headers;
-    }
-
-    private static Path path(String value) {
-        return value == null ? null : Path.of(value);
     }
 
     /** Header values are redacted: they usually carry credentials. */

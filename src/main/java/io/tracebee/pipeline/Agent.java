@@ -8,6 +8,7 @@ import io.tracebee.bpf.BpfSupport;
 import io.tracebee.bpf.HelperCapability;
 import io.tracebee.bpf.MonotonicClock;
 import io.tracebee.bpf.RunTimeStats;
+import io.tracebee.config.Knob;
 import io.tracebee.config.Sampler;
 import io.tracebee.config.Settings;
 import io.tracebee.config.TargetWrites;
@@ -61,7 +62,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Agent {
     private static final Logger LOG = Logger.getLogger(Agent.class);
-    private static final int DEFAULT_RING_BUFFER_BYTES = 8 * 1024 * 1024;
     /** Batches waiting between the reader thread and the pipeline thread; beyond this the reader drops. */
     private static final int PIPELINE_QUEUE_BATCHES = 64;
     private static final Duration PIPELINE_DRAIN = Duration.ofSeconds(2);
@@ -73,7 +73,9 @@ public class Agent {
     @Inject
     TraceStore traceStore;
 
-    private final Settings settings = Settings.fromEnvironment();
+    @Inject
+    Settings settings;
+
     private final LongAdder pipelineFailures = new LongAdder();
     private final LongAdder spansAssembled = new LongAdder();
     private volatile Running running;
@@ -129,16 +131,16 @@ public class Agent {
             throw new IllegalStateException("BPF is not usable here: " + bpf.reason());
         }
         Map<String, String> env = settings.environment();
-        int ringBytes = settings.getInt("TRACEBEE_RING_BUFFER_BYTES", DEFAULT_RING_BUFFER_BYTES);
-        int pollMillis = settings.getInt("TRACEBEE_RING_BUFFER_POLL_MS", 50);
-        Sampler sampler = Sampler.parse(settings.get("OTEL_TRACES_SAMPLER").orElse(null),
-                settings.get("OTEL_TRACES_SAMPLER_ARG").orElse(null));
-        TargetWrites targetWrites = TargetWrites.parse(settings.get(TargetWrites.ENV).orElse(null));
+        int ringBytes = settings.getInt(Knob.RING_BUFFER_BYTES);
+        int pollMillis = (int) settings.getMillis(Knob.RING_BUFFER_POLL_MS).toMillis();
+        Sampler sampler = Sampler.parse(settings.getOrDefault(Knob.TRACES_SAMPLER),
+                settings.getOrDefault(Knob.TRACES_SAMPLER_ARG));
+        TargetWrites targetWrites = TargetWrites.parse(settings.getOrDefault(Knob.TARGET_WRITES));
         SharedMaps maps = SharedMaps.create(ringBytes);
         maps.sampler(sampler);
-        String inject = settings.get("TRACEBEE_HTTP_INJECT", "on");
-        String injection = !targetWrites.allowed() ? "off (TRACEBEE_TARGET_WRITES=off)"
-                : inject.equals("off") ? "off (TRACEBEE_HTTP_INJECT=off)" : HeaderInjection.start(maps).description();
+        String injection = !targetWrites.allowed() ? "off (" + Knob.TARGET_WRITES.env() + "=off)"
+                : settings.getSwitch(Knob.HTTP_INJECT) ? HeaderInjection.start(maps).description()
+                : "off (" + Knob.HTTP_INJECT.env() + "=off)";
         FanOutSpanProcessor processor = null;
         RingBufferSource source = null;
         ExecutorService pipelineThread = null;
@@ -159,7 +161,7 @@ public class Agent {
             }
             processWatch = watch;
             BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, maps, new OffsetResolver(OffsetTable.load()));
-            if (!settings.get("TRACEBEE_BPF_STATS", "on").equals("off")) {
+            if (settings.getSwitch(Knob.BPF_STATS)) {
                 try {
                     runTimeStats = RunTimeStats.enable();
                 } catch (RuntimeException e) {
@@ -169,12 +171,13 @@ public class Agent {
             registerProgramMetrics(instrumenter.runStats());
             TargetService targets = new TargetService(
                     instrumenter,
-                    new ProcessResources(ProcessResources.parseResourceAttributes(env.get("OTEL_RESOURCE_ATTRIBUTES"))),
-                    settings.get("OTEL_SERVICE_NAME").orElse(null), watch, watchUnavailable);
+                    new ProcessResources(ProcessResources.parseResourceAttributes(
+                            settings.get(Knob.RESOURCE_ATTRIBUTES).orElse(null))),
+                    settings.get(Knob.SERVICE_NAME).orElse(null), watch, watchUnavailable);
             EventDecoder decoder = new EventDecoder();
             Correlator correlator = new Correlator(targets);
             WallClock clock = new WallClock(() -> MonotonicClock.calibrate().offsetNanos());
-            SpanAssembler assembler = new SpanAssembler(clock, !settings.get("TRACEBEE_DB_QUERY_TEXT", "on").equals("off"));
+            SpanAssembler assembler = new SpanAssembler(clock, settings.getSwitch(Knob.DB_QUERY_TEXT));
 
             source = RingBufferSource.open(maps.ringBufferFd(), RingBufferSource.Options.defaults()
                     .withThreadName("tracebee-ringbuf").withPollTimeoutMillis(pollMillis));
@@ -247,7 +250,8 @@ public class Agent {
         stats.onNewProgram(program -> {
             FunctionCounter.builder("tracebee.bpf.program.runs", stats, s -> s.totals(program).runs())
                     .tags("program", program)
-                    .description("Times the kernel ran the probe program (kernel statistics; TRACEBEE_BPF_STATS=off stops them)")
+                    .description("Times the kernel ran the probe program (kernel statistics; " + Knob.BPF_STATS.env()
+                            + "=off stops them)")
                     .register(registry);
             FunctionCounter.builder("tracebee.bpf.program.run.seconds", stats, s -> s.totals(program).nanos() / 1e9)
                     .tags("program", program)
