@@ -20,6 +20,13 @@ import org.junit.jupiter.api.Test;
 class BatchSpanProcessorTest {
     private static final Duration LONG = Duration.ofHours(1);
 
+    static {
+        // Mutiny's context propagation finds its provider on first use, and two threads doing that at once fail
+        // with "ContextManagerProvider already set" (seen here when an exporter thread and the test thread raced).
+        // Quarkus registers it at start; a plain test does it once, here, before any thread competes.
+        org.eclipse.microprofile.context.spi.ContextManagerProvider.instance();
+    }
+
     /** Records batches; can hold exports at a gate, fail them, or complete them asynchronously. */
     static class RecordingExporter implements SpanExporter {
         final List<List<Span>> batches = Collections.synchronizedList(new ArrayList<>());
