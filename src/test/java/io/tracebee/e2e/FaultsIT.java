@@ -38,13 +38,10 @@ class FaultsIT {
     void collectorOutageThenRecovery() throws Exception {
         try (Collector collector = Collector.start();
                 GoServer server = GoServer.start("httpserver-go1.26");
-                AgentProcess agent = AgentProcess.start(Map.of(
-                        "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
-                        "OTEL_SERVICE_NAME", "outage",
+                AgentProcess agent = agent(collector, server, "outage", Map.of(
                         "OTEL_BSP_SCHEDULE_DELAY", "100",
                         "OTEL_BSP_MAX_QUEUE_SIZE", "100",
-                        "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "20"),
-                        "--target-pid", Long.toString(server.pid()))) {
+                        "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "20"))) {
             server.get("/hello/before");
             collector.awaitSpans(hello("outage"), 1, Duration.ofSeconds(20));
 
@@ -92,11 +89,7 @@ class FaultsIT {
     void sigtermFlushesAndDetaches() throws Exception {
         try (Collector collector = Collector.start();
                 GoServer server = GoServer.start("httpserver-go1.26");
-                AgentProcess agent = AgentProcess.start(Map.of(
-                        "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
-                        "OTEL_SERVICE_NAME", "sigterm",
-                        "OTEL_BSP_SCHEDULE_DELAY", "600000"),
-                        "--target-pid", Long.toString(server.pid()))) {
+                AgentProcess agent = agent(collector, server, "sigterm", Map.of("OTEL_BSP_SCHEDULE_DELAY", "600000"))) {
             for (int i = 0; i < 30; i++) {
                 server.get("/hello/" + i);
             }
@@ -128,14 +121,11 @@ class FaultsIT {
         int requests = 600;
         try (Collector collector = Collector.start();
                 GoServer server = GoServer.start("httpserver-go1.26");
-                AgentProcess agent = AgentProcess.start(Map.of(
-                        "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(),
-                        "OTEL_SERVICE_NAME", "overflow",
+                AgentProcess agent = agent(collector, server, "overflow", Map.of(
                         "OTEL_BSP_SCHEDULE_DELAY", "100",
                         "OTEL_BSP_MAX_QUEUE_SIZE", "4096",
                         "TRACEBEE_RING_BUFFER_BYTES", "4096",
-                        "TRACEBEE_RING_BUFFER_POLL_MS", "200"),
-                        "--target-pid", Long.toString(server.pid()))) {
+                        "TRACEBEE_RING_BUFFER_POLL_MS", "200"))) {
             ExecutorService clients = Executors.newFixedThreadPool(16);
             try {
                 List<Future<Integer>> codes = new ArrayList<>();
@@ -169,6 +159,14 @@ class FaultsIT {
             System.out.printf("[faults] ring overflow: %d of %d requests delivered, %d counted as ringbuf_full%n",
                     delivered, requests, (long) lost);
         }
+    }
+
+    /** The agent tracing {@code server} as {@code service}, exporting to {@code collector}, with more settings. */
+    private static AgentProcess agent(Collector collector, GoServer server, String service, Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
+        all.put("OTEL_SERVICE_NAME", service);
+        return AgentProcess.start(all, "--target-pid", Long.toString(server.pid()));
     }
 
     private static Predicate<ReceivedSpan> hello(String service) {

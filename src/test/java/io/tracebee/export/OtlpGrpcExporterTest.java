@@ -21,6 +21,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -165,10 +166,7 @@ class OtlpGrpcExporterTest {
 
     @Test
     void givesUpAfterBoundedAttemptsWhenTheCollectorIsDown() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = closedPort();
         RetryPolicy threeAttempts = new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(40), 2.0,
                 Duration.ofSeconds(10));
         OtlpGrpcExporter exporter = exporter(OtlpExporterConfig.of("http://127.0.0.1:" + port)
@@ -191,17 +189,26 @@ class OtlpGrpcExporterTest {
         processor.shutdown(Duration.ofSeconds(5));
     }
 
-    @Test
-    void keepsQueuedSpansThroughAnOutageAndDeliversThemAfter() throws Exception {
-        int port;
+    /** Nothing listens on the port it returns (until a test starts a collector there). */
+    private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+            return socket.getLocalPort();
         }
+    }
+
+    /** A processor with a queue of 10 and batches of 4 in front of an exporter dialling {@code port}. */
+    private BatchSpanProcessor outageProcessor(int port, Duration retryMaxElapsed, SimpleMeterRegistry registry) {
         OtlpGrpcExporter exporter = exporter(OtlpExporterConfig.of("http://127.0.0.1:" + port)
                 .withRetry(FAST_RETRY).withTimeout(Duration.ofSeconds(2)));
+        return new BatchSpanProcessor(exporter,
+                new BatchConfig(10, 4, Duration.ofMillis(50), Duration.ofSeconds(5), retryMaxElapsed), registry);
+    }
+
+    @Test
+    void keepsQueuedSpansThroughAnOutageAndDeliversThemAfter() throws Exception {
+        int port = closedPort();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        BatchSpanProcessor processor = new BatchSpanProcessor(exporter,
-                new BatchConfig(10, 4, Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofMinutes(1)), registry);
+        BatchSpanProcessor processor = outageProcessor(port, Duration.ofMinutes(1), registry);
         try {
             processor.offer(TestSpans.many(4));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -231,15 +238,8 @@ class OtlpGrpcExporterTest {
 
     @Test
     void dropsAHeldBatchOnceItsRetryTimeIsSpent() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        OtlpGrpcExporter exporter = exporter(OtlpExporterConfig.of("http://127.0.0.1:" + port)
-                .withRetry(FAST_RETRY).withTimeout(Duration.ofSeconds(2)));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        BatchSpanProcessor processor = new BatchSpanProcessor(exporter,
-                new BatchConfig(10, 4, Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(4)), registry);
+        BatchSpanProcessor processor = outageProcessor(closedPort(), Duration.ofSeconds(4), registry);
         try {
             processor.offer(TestSpans.many(3));
             processor.forceFlush().await().atMost(Duration.ofSeconds(20));
