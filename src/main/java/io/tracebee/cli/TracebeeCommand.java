@@ -32,7 +32,8 @@ import picocli.CommandLine.Command;
             "http://127.0.0.1:8686/ . Set OTEL_EXPORTER_OTLP_ENDPOINT (or --otlp-endpoint) to send them",
             "to an OpenTelemetry Collector over OTLP gRPC.",
             "",
-            "Needs root (or CAP_BPF + CAP_PERFMON + CAP_SYS_PTRACE) and Linux 5.15+ with BTF.",
+            "Needs Linux 5.15+ with BTF, and root or CAP_SYS_ADMIN (uprobes need it since Linux 6.16), CAP_BPF,",
+            "CAP_PERFMON, CAP_NET_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (README: Privileges).",
             ""})
 public class TracebeeCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(TracebeeCommand.class);
