@@ -56,11 +56,15 @@ static __always_inline void tb_submit(void *record)
 	bpf_ringbuf_submit(record, unread >= tb_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
+/*
+ * Counters are per CPU, but a uprobe program can be preempted on its CPU by another (migration is off, preemption
+ * is not): a plain += could lose a count. An atomic add cannot.
+ */
 static __always_inline void tb_count_drop(__u32 reason)
 {
 	__u64 *n = bpf_map_lookup_elem(&tb_drops, &reason);
 	if (n)
-		*n += 1;
+		__sync_fetch_and_add(n, 1);
 }
 
 /* Kernel-side event counters (not losses), per CPU; indexes are enum tb_counter. */
@@ -96,7 +100,7 @@ static __always_inline void tb_count(__u32 counter)
 {
 	__u64 *n = bpf_map_lookup_elem(&tb_counters, &counter);
 	if (n)
-		*n += 1;
+		__sync_fetch_and_add(n, 1);
 }
 
 /*

@@ -29,6 +29,7 @@ class FaultsIT {
     private static final String QUEUED = "tracebee_export_queue_size{exporter=\"otlp\",}";
     private static final String ASSEMBLED = "tracebee_spans_assembled_total";
     private static final String RINGBUF_FULL = "tracebee_events_lost_total{reason=\"ringbuf_full\",stage=\"kernel\",}";
+    private static final String PIPELINE_FULL = "tracebee_events_lost_total{reason=\"pipeline_full\",stage=\"reader\",}";
 
     /**
      * A 30 s collector outage with a queue of 100: the 100 spans that fit wait and arrive after the collector is back,
@@ -114,7 +115,9 @@ class FaultsIT {
 
     /**
      * A 4 KiB ring read every 200 ms overflows under a burst of concurrent requests: what the kernel could not write
-     * is counted, every other request is delivered, and tracing goes on.
+     * is counted, every other request is delivered or counted where it was lost (the ring is drained in batches of a
+     * few records, and at start the pipeline thread may fall a 64-batch queue behind: the reader then drops, and
+     * counts), and tracing goes on.
      */
     @Test
     void ringBufferOverflowIsCountedAndTracingGoesOn() throws Exception {
@@ -142,22 +145,26 @@ class FaultsIT {
             // every request is accounted for: delivered, or lost in the kernel and counted
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             double lost;
+            double behind;
             long delivered;
+            String m;
             do {
                 Thread.sleep(200);
-                lost = metric(agent.metrics(), RINGBUF_FULL);
+                m = agent.metrics();
+                lost = metric(m, RINGBUF_FULL);
+                behind = metric(m, PIPELINE_FULL);
                 delivered = collector.spans().stream().filter(hello("overflow")).count();
-            } while (delivered + lost < requests && System.nanoTime() < deadline);
+            } while (delivered + lost + behind < requests && System.nanoTime() < deadline);
             assertThat(lost).as("events lost to a full ring").isPositive();
-            assertThat(delivered + (long) lost).isEqualTo(requests);
-            assertThat(metric(agent.metrics(), "tracebee_events_lost_total{reason=\"pipeline_full\",stage=\"reader\",}"))
-                    .isZero();
+            assertThat(delivered + (long) lost + (long) behind).as("delivered + counted losses, with\n" + m)
+                    .isEqualTo(requests);
+            assertThat(behind).as("reader drops").isLessThan(requests / 10.0);
 
             server.get("/hello/after");
             collector.awaitSpans(hello("overflow").and(s -> "/hello/after".equals(s.attributes().get("url.path"))), 1,
                     Duration.ofSeconds(10));
-            System.out.printf("[faults] ring overflow: %d of %d requests delivered, %d counted as ringbuf_full%n",
-                    delivered, requests, (long) lost);
+            System.out.printf("[faults] ring overflow: %d of %d requests delivered, %d counted as ringbuf_full, %d as"
+                    + " pipeline_full%n", delivered, requests, (long) lost, (long) behind);
         }
     }
 
