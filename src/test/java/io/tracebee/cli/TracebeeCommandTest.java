@@ -48,6 +48,18 @@ class TracebeeCommandTest {
     }
 
     @Test
+    void onlyHelpAndVersionAreAnsweredBeforeQuarkusStarts() {
+        assertThat(Main.asksOnlyForHelp(commandLine(), "--help")).isTrue();
+        assertThat(Main.asksOnlyForHelp(commandLine(), "-V")).isTrue();
+        assertThat(Main.asksOnlyForHelp(commandLine(), "--target-pid", "1", "-h")).isTrue();
+        assertThat(Main.asksOnlyForHelp(commandLine(), "--target-pid", "1")).isFalse();
+        assertThat(Main.asksOnlyForHelp(commandLine())).isFalse();
+        // a mistake is reported by the full command, with its own message and exit code; with --help, help wins
+        assertThat(Main.asksOnlyForHelp(commandLine(), "--no-such-flag")).isFalse();
+        assertThat(Main.asksOnlyForHelp(commandLine(), "--no-such-flag", "--help")).isTrue();
+    }
+
+    @Test
     void versionIsKept() {
         StringWriter out = new StringWriter();
         CommandLine cl = commandLine();
