@@ -3,6 +3,7 @@ package io.tracebee.pipeline;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.tracebee.bpf.BpfSupport;
 import io.tracebee.bpf.HelperCapability;
@@ -169,6 +170,7 @@ public class Agent {
                 }
             }
             registerProgramMetrics(instrumenter.runStats());
+            registerAttachMetrics(instrumenter);
             TargetService targets = new TargetService(
                     instrumenter,
                     new ProcessResources(ProcessResources.parseResourceAttributes(
@@ -243,6 +245,21 @@ public class Agent {
         }
         HelperCapability.Result writes = HelperCapability.WRITE_USER.detect();
         return writes.allowed() ? "allowed by the kernel, needed by no probe" : "refused: " + writes.reason();
+    }
+
+    /**
+     * Per probe: the time to load its object (almost all of it the kernel's verifier) and to attach its uprobes.
+     * Attaching a target is dominated by the first (docs/BENCHMARKS.md).
+     */
+    private void registerAttachMetrics(BpfInstrumenter instrumenter) {
+        instrumenter.onAttach((library, load, attach) -> {
+            Timer.builder("tracebee.probe.load").tag("library", library)
+                    .description("Time to load a probe's BPF object into the kernel, verification included")
+                    .register(registry).record(load, TimeUnit.NANOSECONDS);
+            Timer.builder("tracebee.probe.attach").tag("library", library)
+                    .description("Time to attach a loaded probe's uprobes to a binary")
+                    .register(registry).record(attach, TimeUnit.NANOSECONDS);
+        });
     }
 
     /** Run count and time of every probe program, by name, registered as each is first loaded. */

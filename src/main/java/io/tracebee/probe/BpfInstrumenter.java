@@ -35,6 +35,7 @@ public final class BpfInstrumenter implements Instrumenter {
     private final OffsetResolver offsets;
     private final Map<String, byte[]> objectBytes = new ConcurrentHashMap<>();
     private final ProgramRunStats runStats = new ProgramRunStats();
+    private volatile AttachTimes attachTimes = (library, load, attach) -> { };
 
     public BpfInstrumenter(List<ProbeSpec> probes, SharedMaps maps, OffsetResolver offsets) {
         this.probes = probes;
@@ -43,6 +44,17 @@ public final class BpfInstrumenter implements Instrumenter {
     }
 
     /** Run counts and times of the programs this instrumenter loaded, live and detached. */
+    /** Told, for every probe attached, how long loading (the kernel's verifier, mostly) and attaching took. */
+    @FunctionalInterface
+    public interface AttachTimes {
+        void attached(String library, long loadNanos, long attachNanos);
+    }
+
+    /** Where attach times go (the agent's metrics); none by default. */
+    public void onAttach(AttachTimes times) {
+        this.attachTimes = times;
+    }
+
     public ProgramRunStats runStats() {
         return runStats;
     }
@@ -114,6 +126,8 @@ public final class BpfInstrumenter implements Instrumenter {
 
         BpfObject object = BpfObject.open(spec.object(), objectBytes(spec.object()));
         List<AutoCloseable> mine = new ArrayList<>();
+        long loadStart = 0;
+        long loaded = 0;
         int uprobes = 0;
         try {
             Map<String, Boolean> features = new LinkedHashMap<>();
@@ -129,7 +143,9 @@ public final class BpfInstrumenter implements Instrumenter {
             features.forEach(object::setRodata);
             spec.setup().beforeLoad(binary, object);
             maps.share(object);
+            loadStart = System.nanoTime();
             object.load();
+            loaded = System.nanoTime();
             mine.add(object);
             spec.setup().afterLoad(binary, object, offsets);
             for (int i = 0; i < functions.size(); i++) {
@@ -158,6 +174,10 @@ public final class BpfInstrumenter implements Instrumenter {
             LOG.warnf("probe %s skipped on %s: %s", spec.library(), path, why);
             return ProbeState.skipped(spec.library(), why);
         }
+        long attached = System.nanoTime();
+        attachTimes.attached(spec.library(), loaded - loadStart, attached - loaded);
+        LOG.debugf("probe %s on %s: loaded in %d ms, %d uprobes attached in %d ms", spec.library(), path,
+                (loaded - loadStart) / 1_000_000, uprobes, (attached - loaded) / 1_000_000);
         // links first, object last: closing in list order detaches before unloading
         runStats.loaded(object);
         maps.perProcess().register(object);

@@ -97,7 +97,9 @@ class NoCollectorIT {
                 "tracebee_targets{state=\"exited\",}",
                 "tracebee_targets{state=\"watching\",}",
                 "tracebee_attach_failures_total{reason=\"not-go\",}",
-                "tracebee_process_state_purged_total{where=\"kernel\",}");
+                "tracebee_process_state_purged_total{where=\"kernel\",}",
+                "tracebee_probe_load_seconds_sum{library=\"net/http server\",}",
+                "tracebee_probe_attach_seconds_sum{library=\"net/http server\",}");
         return wanted.stream().filter(w -> metrics.lines().noneMatch(l -> l.startsWith(w))).toList();
     }
 
