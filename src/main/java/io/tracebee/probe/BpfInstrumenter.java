@@ -214,7 +214,7 @@ public final class BpfInstrumenter implements Instrumenter {
         if (links.size() > 1) {
             List<Thread> closers = new ArrayList<>(links.size());
             for (AutoCloseable link : links) {
-                Thread t = new Thread(() -> close(link), "tracebee-detach");
+                Thread t = new Thread(() -> Closing.quietly(link, link.toString()), "tracebee-detach");
                 t.setDaemon(true);
                 t.start();
                 closers.add(t);
@@ -229,15 +229,7 @@ public final class BpfInstrumenter implements Instrumenter {
             }
         }
         for (AutoCloseable r : resources) {
-            close(r);  // links already closed are no-ops
-        }
-    }
-
-    private static void close(AutoCloseable r) {
-        try {
-            r.close();
-        } catch (Exception e) {
-            LOG.warnf("closing %s failed: %s", r, e.getMessage());
+            Closing.quietly(r, r.toString());  // links already closed are no-ops
         }
     }
 

@@ -71,7 +71,7 @@ public final class HeaderInjection implements AutoCloseable {
             maps.injection(injection);
             return new Status(Optional.of(injection), "on: sock_ops on " + cgroup.get() + ", sk_msg on traced clients' connections");
         } catch (RuntimeException e) {
-            closeQuietly(link);
+            Closing.quietly(link, "the sock_ops link");
             object.close();
             String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(e.toString());
             return new Status(Optional.empty(), "off: " + why);
@@ -159,7 +159,7 @@ public final class HeaderInjection implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeQuietly(cgroupLink);
+        Closing.quietly(cgroupLink, "the sock_ops link");
         // Take the sockets out now: the kernel frees an unreferenced sockhash only asynchronously, and
         // until then its sockets keep running the sk_msg program.
         try {
@@ -172,16 +172,5 @@ public final class HeaderInjection implements AutoCloseable {
             LOG.warnf("injection: emptying the sockhash failed: %s", e.getMessage());
         }
         object.close();
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            LOG.warnf("detaching the sock_ops program failed: %s", e.toString());
-        }
     }
 }

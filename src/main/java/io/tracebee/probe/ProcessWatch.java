@@ -2,7 +2,6 @@ package io.tracebee.probe;
 
 import io.tracebee.bpf.BpfMap;
 import io.tracebee.bpf.BpfObject;
-import org.jboss.logging.Logger;
 
 /**
  * The scheduler's word on process lifecycle ({@code src/main/bpf/process_watch.bpf.c}): an exec of any process
@@ -10,7 +9,6 @@ import org.jboss.logging.Logger;
  * {@code ProcessEvent}s in the shared ring buffer — driven by the tracepoints, never by polling {@code /proc}.
  */
 public final class ProcessWatch implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(ProcessWatch.class);
     static final String OBJECT = "bpf/process_watch.bpf.o";
 
     private final BpfObject object;
@@ -34,7 +32,7 @@ public final class ProcessWatch implements AutoCloseable {
             AutoCloseable exit = object.program("tb_process_exit").attach();
             return new ProcessWatch(object, exec, exit);
         } catch (RuntimeException e) {
-            close(exec);
+            Closing.quietly(exec, "the exec tracepoint");
             object.close();
             throw e;
         }
@@ -56,19 +54,8 @@ public final class ProcessWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        close(execLink);
-        close(exitLink);
+        Closing.quietly(execLink, "the exec tracepoint");
+        Closing.quietly(exitLink, "the exit tracepoint");
         object.close();
-    }
-
-    private static void close(AutoCloseable link) {
-        if (link == null) {
-            return;
-        }
-        try {
-            link.close();
-        } catch (Exception e) {
-            LOG.debugf("process watch: detaching a tracepoint: %s", e);
-        }
     }
 }
