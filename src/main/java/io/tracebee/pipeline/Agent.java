@@ -12,7 +12,6 @@ import io.tracebee.bpf.RunTimeStats;
 import io.tracebee.config.Knob;
 import io.tracebee.config.Sampler;
 import io.tracebee.config.Settings;
-import io.tracebee.config.TargetWrites;
 import io.tracebee.control.ProbeState;
 import io.tracebee.control.ProcessResources;
 import io.tracebee.control.TargetService;
@@ -136,10 +135,11 @@ public class Agent {
         int pollMillis = (int) settings.getMillis(Knob.RING_BUFFER_POLL_MS).toMillis();
         Sampler sampler = Sampler.parse(settings.getOrDefault(Knob.TRACES_SAMPLER),
                 settings.getOrDefault(Knob.TRACES_SAMPLER_ARG));
-        TargetWrites targetWrites = TargetWrites.parse(settings.getOrDefault(Knob.TARGET_WRITES));
+        // strict: a value other than auto/off has already refused start
+        boolean writesAllowed = !settings.getOrDefault(Knob.TARGET_WRITES).equals("off");
         SharedMaps maps = SharedMaps.create(ringBytes);
         maps.sampler(sampler);
-        String injection = !targetWrites.allowed() ? "off (" + Knob.TARGET_WRITES.env() + "=off)"
+        String injection = !writesAllowed ? "off (" + Knob.TARGET_WRITES.env() + "=off)"
                 : settings.getSwitch(Knob.HTTP_INJECT) ? HeaderInjection.start(maps).description()
                 : "off (" + Knob.HTTP_INJECT.env() + "=off)";
         FanOutSpanProcessor processor = null;
@@ -213,7 +213,7 @@ public class Agent {
             LOG.infof("tracebee started: exporters %s, sampler %s, ring buffer %d KiB; writing target memory %s; reading sockets"
                             + " for same-host links %s; outgoing traceparent headers %s",
                     exporters.stream().map(SpanExporter::name).toList(), sampler, ringBytes / 1024,
-                    describeWrites(targetWrites),
+                    describeWrites(writesAllowed),
                     reads.allowed() ? "allowed" : "refused (links and socket addresses off): " + reads.reason(),
                     injection);
             return running;
@@ -238,9 +238,15 @@ public class Agent {
         }
     }
 
-    /** What the start line says about writing target memory; the kernel is asked only when writes are allowed. */
-    private static String describeWrites(TargetWrites targetWrites) {
-        if (!targetWrites.allowed()) {
+    /**
+     * What the start line says about writing target memory. {@code TRACEBEE_TARGET_WRITES=auto}: a feature writes
+     * only where it needs to and the kernel allows it — today no probe writes process memory, and the one change
+     * to a target's traffic is the traceparent added to outgoing HTTP requests in the socket layer (sk_msg).
+     * {@code off}: observe only — no injection either, and the kernel is not even asked whether it would allow
+     * {@code bpf_probe_write_user}. Same-host links still work (they are read from sockets).
+     */
+    private static String describeWrites(boolean writesAllowed) {
+        if (!writesAllowed) {
             return "off (TRACEBEE_TARGET_WRITES=off: observe only)";
         }
         HelperCapability.Result writes = HelperCapability.WRITE_USER.detect();
