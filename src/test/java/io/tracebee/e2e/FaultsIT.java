@@ -184,17 +184,12 @@ class FaultsIT {
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String m = agent.metrics();
-        while (metricOrZero(m, name) < atLeast) {
+        while (NoCollectorIT.metricValue(m, name).orElse(0) < atLeast) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(name + " stayed below " + atLeast + ":\n" + m);
             }
             Thread.sleep(100);
             m = agent.metrics();
         }
-    }
-
-    private static double metricOrZero(String metrics, String name) {
-        return metrics.lines().filter(l -> l.startsWith(name + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1))).findFirst().orElse(0);
     }
 }

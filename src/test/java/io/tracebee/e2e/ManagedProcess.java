@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -60,10 +61,9 @@ public final class ManagedProcess implements AutoCloseable {
     public String awaitLine(Predicate<String> match, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            for (String l : lines) {
-                if (match.test(l)) {
-                    return l;
-                }
+            Optional<String> line = firstLine(match);
+            if (line.isPresent()) {
+                return line.get();
             }
             if (!process.isAlive()) {
                 try {
@@ -71,16 +71,16 @@ public final class ManagedProcess implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                for (String l : lines) {
-                    if (match.test(l)) {
-                        return l;
-                    }
-                }
-                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + output());
+                return firstLine(match).orElseThrow(() ->
+                        new AssertionError(name + " exited with " + process.exitValue() + ":\n" + output()));
             }
             sleep(20);
         }
         throw new AssertionError(name + " did not print the expected line within " + timeout + ":\n" + output());
+    }
+
+    private Optional<String> firstLine(Predicate<String> match) {
+        return lines.stream().filter(match).findFirst();
     }
 
     public long pid() {

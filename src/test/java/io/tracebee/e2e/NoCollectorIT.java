@@ -125,7 +125,12 @@ class NoCollectorIT {
     }
 
     static double metric(String metrics, String name) {
-        return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name + " in\n" + metrics));
+        return metricValue(metrics, name).orElseThrow(() -> new AssertionError("no metric " + name + " in\n" + metrics));
+    }
+
+    /** The value of the Prometheus line {@code name value}, if there is one. */
+    static java.util.OptionalDouble metricValue(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1))).findFirst();
     }
 }
