@@ -254,7 +254,7 @@ public class Agent {
     }
 
     /**
-     * Per probe: the time to load its object (almost all of it the kernel's verifier) and to attach its uprobes.
+     * Per probe: the time to load its object (verification, map creation, relocation) and to attach its uprobes.
      * Attaching a target is dominated by the first (docs/BENCHMARKS.md).
      */
     private void registerAttachMetrics(BpfInstrumenter instrumenter) {

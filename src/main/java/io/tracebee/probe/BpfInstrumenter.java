@@ -44,7 +44,7 @@ public final class BpfInstrumenter implements Instrumenter {
     }
 
     /** Run counts and times of the programs this instrumenter loaded, live and detached. */
-    /** Told, for every probe attached, how long loading (the kernel's verifier, mostly) and attaching took. */
+    /** Told, for every probe attached, how long loading (verification included) and attaching took. */
     @FunctionalInterface
     public interface AttachTimes {
         void attached(String library, long loadNanos, long attachNanos);
