@@ -121,21 +121,39 @@ struct {
 	__type(value, struct ga_buf);
 } ga_scratch SEC(".maps");
 
+/* What an encoding carries besides its buffer: scalars only (target addresses are numbers to the verifier). */
+#define GA_STATE_FIELDS                                                                              \
+	__u32 pos;      /* bytes written */                                                          \
+	__u16 dropped;  /* attributes left out in the current scope */                               \
+	bool full;      /* the current item did not fit: it is taken back */                         \
+	bool new_root;  /* WithNewRoot was among the options */                                      \
+	/* loop arguments, one pair per nesting level (bpf_loop callbacks get this struct) */         \
+	const char *opts;                                                                            \
+	__u64 nopts;                                                                                 \
+	const char *links;                                                                           \
+	__u64 nlinks;                                                                                \
+	const char *attrs;                                                                           \
+	__u64 nattrs;                                                                                \
+	const char *strings;                                                                         \
+	__u64 nstrings;
+
+struct ga_state {
+	GA_STATE_FIELDS
+};
+
+/*
+ * The buffer and the state, whose fields are reachable both by name (e->pos) and as one struct (e->st):
+ * global functions get the state alone. Passing them memory that held the buffer pointer would turn the
+ * caller's copy of that pointer into a number for the verifier; they look the buffer up themselves.
+ */
 struct ga_enc {
 	struct ga_buf *buf;
-	__u32 pos;      /* bytes written */
-	__u16 dropped;  /* attributes left out in the current scope */
-	bool full;      /* the current item did not fit: it is taken back */
-	bool new_root;  /* WithNewRoot was among the options */
-	/* loop arguments, one pair per nesting level (bpf_loop callbacks get this struct) */
-	const char *opts;
-	__u64 nopts;
-	const char *links;
-	__u64 nlinks;
-	const char *attrs;
-	__u64 nattrs;
-	const char *strings;
-	__u64 nstrings;
+	union {
+		struct ga_state st;
+		struct {
+			GA_STATE_FIELDS
+		};
+	};
 };
 
 /* Where record byte p lives. */
@@ -304,12 +322,34 @@ static __always_inline void ga_put_attr(struct ga_enc *e, const char *kv)
 	}
 }
 
+static __always_inline struct ga_buf *ga_scratch_buf(__u64 flags)
+{
+	return bpf_task_storage_get(&ga_scratch, bpf_get_current_task_btf(), 0, flags);
+}
+
+/*
+ * ga_put_attr as a global function: the verifier checks it once, on its own, instead of in every state of
+ * every option, link and event loop around it (inlined, the global-API object took 2.9 s to load).
+ */
+__noinline int ga_put_attr_global(struct ga_state *st, __u64 kv)
+{
+	if (!st)
+		return 0;
+	struct ga_enc e = {.buf = ga_scratch_buf(0)};
+	if (!e.buf)
+		return 0;
+	e.st = *st;
+	ga_put_attr(&e, (const char *)kv);
+	*st = e.st;
+	return 0;
+}
+
 static long ga_attr_cb(__u64 i, void *arg)
 {
 	struct ga_enc *e = arg;
 	if (i >= e->nattrs)
 		return 1;
-	ga_put_attr(e, e->attrs + i * (off_kv_value + off_value_slice + 16));
+	ga_put_attr_global(&e->st, (__u64)(e->attrs + i * (off_kv_value + off_value_slice + 16)));
 	return 0;
 }
 
@@ -410,17 +450,14 @@ static __always_inline __u64 ga_type_of(__u64 itab)
  * One option of a call ([]SpanStartOption, []SpanEndOption or []EventOption): attributes, a timestamp and, at
  * a span's start, its kind, links and WithNewRoot.
  */
-static long ga_option_cb(__u64 i, void *arg)
+static __always_inline void ga_put_option(struct ga_enc *e, const char *at)
 {
-	struct ga_enc *e = arg;
-	if (i >= e->nopts)
-		return 1;
 	struct go_iface opt = {};
-	if (bpf_probe_read_user(&opt, sizeof(opt), e->opts + i * sizeof(opt)) || !opt.data)
-		return 0;
+	if (bpf_probe_read_user(&opt, sizeof(opt), at) || !opt.data)
+		return;
 	__u64 type = ga_type_of(opt.itab);
 	if (!type)
-		return 0;
+		return;
 	if (type == type_attribute_option) {
 		struct go_slice_hdr s = {};
 		if (!bpf_probe_read_user(&s, sizeof(s), opt.data))
@@ -431,7 +468,7 @@ static long ga_option_cb(__u64 i, void *arg)
 		__u64 fn = go_read_ptr((void *)opt.data, 0);
 		__u8 *what = bpf_map_lookup_elem(&ga_option_funcs, &fn);
 		if (!what)
-			return 0;
+			return;
 		if (*what == GA_FUNC_SPAN_KIND) {
 			e->full = false;
 			ga_put_u8(e, TB_GI_KIND);
@@ -449,6 +486,28 @@ static long ga_option_cb(__u64 i, void *arg)
 			}
 		}
 	}
+}
+
+/* ga_put_option as a global function, verified once (see ga_put_attr_global). */
+__noinline int ga_put_option_global(struct ga_state *st, __u64 at)
+{
+	if (!st)
+		return 0;
+	struct ga_enc e = {.buf = ga_scratch_buf(0)};
+	if (!e.buf)
+		return 0;
+	e.st = *st;
+	ga_put_option(&e, (const char *)at);
+	*st = e.st;
+	return 0;
+}
+
+static long ga_option_cb(__u64 i, void *arg)
+{
+	struct ga_enc *e = arg;
+	if (i >= e->nopts)
+		return 1;
+	ga_put_option_global(&e->st, (__u64)(e->opts + i * sizeof(struct go_iface)));
 	return 0;
 }
 
@@ -464,7 +523,7 @@ static __always_inline void ga_put_options(struct ga_enc *e, const char *ptr, __
 
 static __always_inline bool ga_begin(struct ga_enc *e)
 {
-	e->buf = bpf_task_storage_get(&ga_scratch, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	e->buf = ga_scratch_buf(BPF_LOCAL_STORAGE_GET_F_CREATE);
 	e->pos = 0;
 	e->dropped = 0;
 	e->full = false;
