@@ -233,7 +233,7 @@ def machine():
         f"- kernel {platform.release()} (lockdown: {lockdown}), {distro}",
         f"- {java_version()}; {java_version(os.path.join(JDK25, 'bin', 'java'))}",
         f"- {_first(['go', 'version'])}; {_first(['wrk', '--version']) if shutil.which('wrk') else 'no wrk'}",
-        f"- load average at the start: {os.getloadavg()[0]:.2f}",
+        f"- load average before the first part: {os.getloadavg()[0]:.2f}",
     ])
 
 
