@@ -3,30 +3,40 @@
  * Goroutine ancestry: a goroutine starts inside the span its creator was in, so work a handler
  * hands to a new goroutine stays that handler's child.
  *
- * One uprobe on the RET of runtime.newproc1(fn, callergp, ...) *g: the new g is the result, and
- * newproc1 has already stored both its goid and its creator's goid (parentGoid) in it. One trap
- * per goroutine creation; nothing to clean up on exit, since goids are never reused and the
- * current-span map ages entries out (LRU).
+ * One uprobe on every go statement of the program's own code (and sync.WaitGroup.Go): the
+ * `CALL runtime.newproc` instruction, found by the agent, not the runtime's newproc1, so the
+ * goroutines the standard library starts for itself cost nothing (net/http starts one per request
+ * to watch the connection: one trap per request on every server, ~10 us here). The kernel emulates
+ * a call instruction, so this uprobe is a single trap.
+ *
+ * The new goroutine does not exist yet: the program records the creator's current span with the
+ * statement's return address, which the runtime stores in the new g as gopc, under the creator's
+ * goid (tb_go_started). The new goroutine takes it at its first probe (tb_current in tb_common.h),
+ * when its parentGoid and gopc match; a creator with no span clears its record, so a goroutine is
+ * never handed a span its creator has left. One case reads the wrong span: the same statement runs
+ * again, in another span, before the first goroutine it started reaches a probe; that goroutine then
+ * gets the later span. Nothing to clean up on exit: goids are never reused and both maps are LRU.
  */
 #include "tb_common.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-const volatile __u64 off_g_parent_goid = 0;
+#if defined(__TARGET_ARCH_arm64)
+#define GO_CALL_LEN 4  /* BL imm26 */
+#else
+#define GO_CALL_LEN 5  /* CALL rel32 */
+#endif
 
 SEC("uprobe")
-int uprobe_newproc1_return(struct pt_regs *ctx)
+int uprobe_go_statement(struct pt_regs *ctx)
 {
-	void *newg = GO_ARG1(ctx);
-	if (!newg)
+	struct tb_goid_key me = tb_current_goid(ctx);
+	struct tb_span_context *cur = tb_current(ctx, &me);
+	if (!cur) {
+		bpf_map_delete_elem(&tb_go_started, &me);
 		return 0;
-	__u32 pid = bpf_get_current_pid_tgid() >> 32;
-	struct tb_goid_key creator = {.pid = pid, .goid = go_read_ptr(newg, off_g_parent_goid)};
-	struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, &creator);
-	if (!cur)
-		return 0;
-	struct tb_span_context inherited = *cur;
-	struct tb_goid_key child = {.pid = pid, .goid = go_read_ptr(newg, off_g_goid)};
-	bpf_map_update_elem(&tb_current_span, &child, &inherited, BPF_ANY);
+	}
+	struct tb_go_started st = {.gopc = PT_REGS_IP(ctx) + GO_CALL_LEN, .sc = *cur};
+	bpf_map_update_elem(&tb_go_started, &me, &st, BPF_ANY);
 	return 0;
 }

@@ -62,10 +62,11 @@ static __always_inline void kc_leave_scope(const struct tb_goid_key *g)
 	bpf_map_delete_elem(&kc_scopes, g);
 }
 
-static __always_inline void kc_enter_scope(const struct tb_goid_key *g, const struct tb_span_context *sc)
+static __always_inline void kc_enter_scope(struct pt_regs *ctx, const struct tb_goid_key *g,
+					   const struct tb_span_context *sc)
 {
 	struct kc_scope s = {};
-	struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, g);
+	struct tb_span_context *cur = tb_current(ctx, g);
 	if (cur) {
 		s.prev = *cur;
 		s.had_prev = true;
@@ -239,7 +240,7 @@ int uprobe_reader_fetch_message_return(struct pt_regs *ctx)
 		tb_join_remote(&c.sc, &parent);
 	}
 	struct tb_goid_key g = tb_current_goid(ctx);
-	kc_enter_scope(&g, &c.sc);
+	kc_enter_scope(ctx, &g, &c.sc);
 	kc_emit(ctx, &c, &m, how, &tracestate);
 	return 0;
 }

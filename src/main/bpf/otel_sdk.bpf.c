@@ -53,7 +53,7 @@ static __always_inline void otelsdk_adopt(struct pt_regs *ctx, __u64 goctx, cons
 	struct tb_call c = {};
 	void *in = (void *)go_read_ptr((void *)goctx, 8);  /* ContextWithSpan's valueCtx wraps the context Start got */
 	if (!in || !tb_ctx_span(gk.pid, in, &c.sc)) {
-		struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, &gk);
+		struct tb_span_context *cur = tb_current(ctx, &gk);
 		if (!cur)
 			return;
 		c.sc = *cur;

@@ -158,6 +158,48 @@ struct {
 } tb_current_span SEC(".maps");
 
 /*
+ * Goroutine ancestry (goroutines.bpf.c): at a go statement of the program's own code, the span the creating
+ * goroutine is in, with the statement's return address (what the runtime stores as the new g's gopc). Keyed
+ * by the creator's goid: the new goroutine, at its first probe and with no span of its own, takes it if its
+ * parentGoid and gopc say this statement started it.
+ */
+struct tb_go_started {
+	__u64 gopc;
+	struct tb_span_context sc;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct tb_goid_key);
+	__type(value, struct tb_go_started);
+	__uint(max_entries, 16384);
+} tb_go_started SEC(".maps");
+
+/* Offsets of runtime.g.parentGoid and .gopc; has_go_ancestry when both are known. */
+const volatile __u64 off_g_parent_goid = 0;
+const volatile __u64 off_g_gopc = 0;
+const volatile bool has_go_ancestry = false;
+
+/*
+ * The span the goroutine of this uprobe (key: tb_current_goid) is in: its own, or else the one its creator
+ * was in at the go statement that started it, which it keeps from then on. NULL when neither.
+ */
+static __always_inline struct tb_span_context *tb_current(struct pt_regs *ctx, const struct tb_goid_key *key)
+{
+	struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, key);
+	if (cur || !has_go_ancestry)
+		return cur;
+	void *g = (void *)GO_GOROUTINE(ctx);
+	struct tb_goid_key creator = {.pid = key->pid, .goid = go_read_ptr(g, off_g_parent_goid)};
+	struct tb_go_started *st = bpf_map_lookup_elem(&tb_go_started, &creator);
+	if (!st || !creator.goid || st->gopc != go_read_ptr(g, off_g_gopc))
+		return NULL;
+	struct tb_span_context inherited = st->sc;
+	bpf_map_update_elem(&tb_current_span, key, &inherited, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&tb_current_span, key);
+}
+
+/*
  * Outgoing W3C traceparent injection without writing target memory (http_inject.bpf.c): a client
  * probe offers a preformatted header line for its request's connection; an sk_msg program inserts it
  * after the request line when the request's first bytes go out. Off unless the agent could attach the
@@ -380,15 +422,15 @@ static __always_inline bool tb_has_span(const struct tb_span_context *sc)
  * Starts a span: a child of the span its context.Context derives from (goctx, may be NULL), else of
  * the goroutine's current span, else a new root (*parent zeroed).
  */
-static __always_inline void tb_start_span(const struct tb_goid_key *key, void *goctx, struct tb_span_context *sc,
-					  struct tb_span_context *parent)
+static __always_inline void tb_start_span(struct pt_regs *ctx, const struct tb_goid_key *key, void *goctx,
+					  struct tb_span_context *sc, struct tb_span_context *parent)
 {
 	struct tb_span_context from_ctx;
 	const struct tb_span_context *cur;
 	if (goctx && tb_ctx_span(key->pid, goctx, &from_ctx))
 		cur = &from_ctx;
 	else
-		cur = bpf_map_lookup_elem(&tb_current_span, key);
+		cur = tb_current(ctx, key);
 	if (cur) {
 		*parent = *cur;
 		parent->origin = TB_ORIGIN_LOCAL;
@@ -438,7 +480,7 @@ static __always_inline struct tb_goid_key tb_call_begin(struct pt_regs *ctx, str
 	struct tb_goid_key gkey = tb_current_goid(ctx);
 	c->start_ns = bpf_ktime_get_ns();
 	c->arg = arg;
-	tb_start_span(&gkey, goctx, &c->sc, &c->parent);
+	tb_start_span(ctx, &gkey, goctx, &c->sc, &c->parent);
 	return gkey;
 }
 

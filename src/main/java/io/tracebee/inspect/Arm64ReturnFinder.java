@@ -32,4 +32,23 @@ final class Arm64ReturnFinder implements ReturnFinder {
         }
         return Arrays.copyOf(out, n);
     }
+
+    /** {@code BL imm26}: the target is the instruction's address plus the signed word offset. */
+    @Override
+    public long[] findCalls(String function, long address, ByteBuffer code, long target) {
+        ByteBuffer le = code.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        long[] out = new long[2];
+        int n = 0;
+        int skew = (int) (-address & 3);
+        for (int pos = skew; pos + 4 <= le.limit(); pos += 4) {
+            int insn = le.getInt(pos);
+            if ((insn & 0xfc000000) == 0x94000000 && address + pos + ((long) (insn << 6 >> 6) << 2) == target) {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = address + pos;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
 }

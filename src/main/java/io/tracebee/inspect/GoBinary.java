@@ -4,7 +4,9 @@ import io.tracebee.inspect.TargetInspectionException.Reason;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -159,6 +161,60 @@ public final class GoBinary {
         } catch (TargetInspectionException e) {
             throw new TargetInspectionException(e.reason(), path(), elf.where() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * File offsets of the go statements of the program's own code: every direct call to {@code newproc}
+     * ({@code runtime.newproc}) from a function outside the standard library, and from the standard-library
+     * functions that start a goroutine to run a caller's function ({@link #STARTS_CALLERS_FUNCTIONS}). The
+     * goroutines the standard library starts for itself (a connection's reader, a timer's) are left out.
+     */
+    public long[] goStatements(GoFunction newproc) {
+        return guarded(() -> {
+            ReturnFinder finder = ReturnFinder.forArch(arch);
+            long[] out = new long[16];
+            int n = 0;
+            for (GoPclntab.Function f : pclntab().functions()) {
+                if (!isOwnCode(f.name()) && !STARTS_CALLERS_FUNCTIONS.contains(f.name())) {
+                    continue;
+                }
+                ByteBuffer code = elf.bytesAt(f.entry(), f.size()).orElse(null);
+                if (code == null) {
+                    continue;
+                }
+                long[] calls;
+                try {
+                    calls = finder.findCalls(f.name(), f.entry(), code, newproc.entry());
+                } catch (TargetInspectionException e) {
+                    throw new TargetInspectionException(e.reason(), path(), elf.where() + ": " + e.getMessage(), e);
+                }
+                long delta = elf.fileOffset(f.entry()).orElseThrow() - f.entry();
+                for (long call : calls) {
+                    if (n == out.length) {
+                        out = Arrays.copyOf(out, n * 2);
+                    }
+                    out[n++] = call + delta;
+                }
+            }
+            return Arrays.copyOf(out, n);
+        });
+    }
+
+    /** Standard-library functions whose go statement runs the caller's function: sync.WaitGroup.Go (Go 1.25). */
+    static final Set<String> STARTS_CALLERS_FUNCTIONS = Set.of("sync.(*WaitGroup).Go");
+
+    /**
+     * Whether a function (as .gopclntab names it) belongs to the program rather than the standard library:
+     * package main, or an import path whose first element has a dot (a module path). The standard library's
+     * vendored packages ({@code vendor/golang.org/x/...}) and the runtime's are the standard library's.
+     */
+    static boolean isOwnCode(String function) {
+        if (function.startsWith("main.")) {
+            return true;
+        }
+        int slash = function.indexOf('/');
+        int dot = function.indexOf('.');
+        return slash > 0 && dot > 0 && dot < slash && !function.startsWith("vendor/");
     }
 
     /** Reading a corrupt file can index past a table; that is the file's fault, reported as MALFORMED. */

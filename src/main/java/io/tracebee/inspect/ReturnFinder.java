@@ -26,4 +26,13 @@ public interface ReturnFinder {
      *                                   decoded (no guessing where the next instruction starts)
      */
     long[] findReturns(String function, long address, ByteBuffer code);
+
+    /**
+     * The virtual addresses of every direct call to {@code target} in {@code code} (laid out as for
+     * {@link #findReturns}), in ascending order. Only the instruction boundaries are trusted: a byte pattern
+     * that merely looks like such a call inside another instruction is not one.
+     *
+     * @throws TargetInspectionException {@code MALFORMED} as for {@link #findReturns}
+     */
+    long[] findCalls(String function, long address, ByteBuffer code, long target);
 }

@@ -3,6 +3,7 @@ package io.tracebee.inspect;
 import io.tracebee.inspect.TargetInspectionException.Reason;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** Walks a function instruction by instruction with {@link X86Decoder} and keeps the near returns. */
@@ -26,6 +27,43 @@ final class X86ReturnFinder implements ReturnFinder {
                     out = Arrays.copyOf(out, n * 2);
                 }
                 out[n++] = address + pos - decoder.length();
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Calls are {@code E8 rel32}, the target relative to the next instruction. A cheap scan for that pattern
+     * first: most functions have no such call, and only those that do are decoded to check the boundary.
+     */
+    @Override
+    public long[] findCalls(String function, long address, ByteBuffer code, long target) {
+        int limit = code.limit();
+        ByteBuffer le = code.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        boolean any = false;
+        for (int i = 0; i + 5 <= limit && !any; i++) {
+            any = (code.get(i) & 0xff) == 0xe8 && address + i + 5 + le.getInt(i + 1) == target;
+        }
+        if (!any) {
+            return new long[0];
+        }
+        X86Decoder decoder = new X86Decoder();
+        long[] out = new long[2];
+        int n = 0;
+        int pos = 0;
+        while (pos < limit) {
+            int at = pos;
+            try {
+                pos += decoder.decode(code, pos, limit);
+            } catch (X86Decoder.InvalidInstructionException e) {
+                throw undecodable(function, address, code, e);
+            }
+            if (decoder.length() == 5 && decoder.prefixCount() == 0 && decoder.opcodeMap() == X86Decoder.MAP_LEGACY
+                    && decoder.opcode() == 0xe8 && address + pos + le.getInt(at + 1) == target) {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = address + at;
             }
         }
         return Arrays.copyOf(out, n);

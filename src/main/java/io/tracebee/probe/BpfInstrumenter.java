@@ -10,6 +10,7 @@ import io.tracebee.inspect.GoBinary;
 import io.tracebee.inspect.GoFunction;
 import io.tracebee.inspect.TargetInspectionException;
 import io.tracebee.probe.ProbeSpec.UprobeSpec;
+import io.tracebee.probe.goruntime.GoRuntimeProbes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -117,7 +119,10 @@ public final class BpfInstrumenter implements Instrumenter {
                 functions.add(f.get());
             }
         }
-        OffsetResolver.Resolution resolution = offsets.resolve(binary, spec.offsets());
+        // every object reads goroutine ancestry in tb_current (tb_common.h)
+        List<ProbeSpec.OffsetSpec> wanted = Stream.concat(spec.offsets().stream(), GoRuntimeProbes.ANCESTRY.stream())
+                .distinct().toList();
+        OffsetResolver.Resolution resolution = offsets.resolve(binary, wanted);
         if (!resolution.complete()) {
             return ProbeState.skipped(spec.library(), "struct offsets unknown for " + binary.goVersion().raw()
                     + (binary.dwarf().isPresent() ? "" : " (binary has no DWARF)")
@@ -131,7 +136,7 @@ public final class BpfInstrumenter implements Instrumenter {
         int uprobes = 0;
         try {
             Map<String, Boolean> features = new LinkedHashMap<>();
-            for (ProbeSpec.OffsetSpec o : spec.offsets()) {
+            for (ProbeSpec.OffsetSpec o : wanted) {
                 Long value = resolution.offsets().get(o.variable());
                 if (value != null) {
                     object.setRodata(o.variable(), value);
@@ -163,6 +168,12 @@ public final class BpfInstrumenter implements Instrumenter {
                 for (long ret : returns) {
                     mine.add(0, object.program(u.returnProgram()).attachUprobe(path, ret, pid, targetId));
                     uprobes++;
+                }
+                if (u.goStatementProgram() != null) {
+                    for (long call : binary.goStatements(fn)) {
+                        mine.add(0, object.program(u.goStatementProgram()).attachUprobe(path, call, pid, targetId));
+                        uprobes++;
+                    }
                 }
             }
         } catch (BpfException | TargetInspectionException e) {

@@ -72,10 +72,25 @@ public record ProbeSpec(String library, String object, String module, List<Uprob
      * @param returnProgram program attached at every RET of the function, or null
      * @param optional a function the linker may have left out because the program never calls it: then
      *        only this uprobe is left out
+     * @param goStatementProgram program attached at every call of the function from the program's own code
+     *        (see {@link #goStatements}), or null
      */
-    public record UprobeSpec(String symbol, String entryProgram, String returnProgram, boolean optional) {
+    public record UprobeSpec(String symbol, String entryProgram, String returnProgram, boolean optional,
+            String goStatementProgram) {
+        public UprobeSpec(String symbol, String entryProgram, String returnProgram, boolean optional) {
+            this(symbol, entryProgram, returnProgram, optional, null);
+        }
+
         public UprobeSpec(String symbol, String entryProgram, String returnProgram) {
             this(symbol, entryProgram, returnProgram, false);
+        }
+
+        /**
+         * A program on every go statement of the program's own code ({@code GoBinary.goStatements}): the call
+         * of {@code newproc}, the runtime function a go statement compiles to.
+         */
+        public static UprobeSpec goStatements(String newproc, String program) {
+            return new UprobeSpec(newproc, null, null, false, program);
         }
     }
 

@@ -31,7 +31,7 @@ public final class Probes {
      * tables are generated for exactly these.
      */
     public static List<OffsetSpec> allOffsets() {
-        return Stream.concat(ALL.stream().flatMap(p -> p.offsets().stream()), DbSqlProbes.ERROR_MESSAGES.stream())
-                .toList();
+        return Stream.of(ALL.stream().flatMap(p -> p.offsets().stream()), DbSqlProbes.ERROR_MESSAGES.stream(),
+                GoRuntimeProbes.ANCESTRY.stream()).flatMap(s -> s).distinct().toList();
     }
 }

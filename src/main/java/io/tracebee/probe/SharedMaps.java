@@ -15,6 +15,8 @@ public final class SharedMaps implements AutoCloseable {
     public static final String DROPS = "tb_drops";
     /** The span each goroutine is in, shared so parenting works across probe objects. */
     public static final String CURRENT_SPAN = "tb_current_span";
+    /** The span each go statement of the program's own code started its goroutine in (goroutines.bpf.c). */
+    public static final String GO_STARTED = "tb_go_started";
     /** Spans by the context.Context of their call, for lookups up the context chain. */
     public static final String CTX_SPANS = "tb_ctx_spans";
     /** Route templates framework routers found, by the server span they belong to (tb_routes.h). */
@@ -101,6 +103,7 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.reuseMap(RINGBUF, ringBufferFd());
         probeObject.reuseMap(DROPS, drops.fd());
         probeObject.reuseMap(CURRENT_SPAN, object.mapFd(CURRENT_SPAN));
+        probeObject.reuseMap(GO_STARTED, object.mapFd(GO_STARTED));
         probeObject.reuseMap(CTX_SPANS, object.mapFd(CTX_SPANS));
         probeObject.reuseMap(ROUTES, object.mapFd(ROUTES));
         probeObject.reuseMap(COUNTERS, counters.fd());

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,6 +50,41 @@ class GoBinaryTest {
         // assembly: .symtab says "runtime.memequal.abi0" or "internal/bytealg.IndexByteString.abi0"
         assertThat(binary.function("internal/bytealg.IndexByteString.abi0")).isPresent();
         assertThat(binary.function("internal/bytealg.IndexByteString")).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.23", "1.26"})
+    void goStatementsAreTheProgramsOwnCallsOfNewproc(String goMinor) throws Exception {
+        for (Path file : List.of(Fixtures.httpServer(goMinor), Fixtures.strippedHttpServer(goMinor))) {
+            GoBinary binary = GoBinary.open(file);
+            GoFunction newproc = binary.requireFunction("runtime.newproc");
+            long[] sites = binary.goStatements(newproc);
+            // main: the /callasync closure, poolWorker, srv.Serve; none of net/http's own (one per connection
+            // and one per request), nor the runtime's
+            assertThat(sites).as("%s", file).hasSize(3);
+            for (long site : sites) {
+                int[] call = fileBytes(file, site, 5);
+                assertThat(call[0]).isEqualTo(0xe8);
+                long address = site - newproc.entryOffset() + newproc.entry();
+                long target = address + 5 + (call[1] | call[2] << 8 | call[3] << 16 | call[4] << 24);
+                assertThat(target).isEqualTo(newproc.entry());
+                String in = binary.pclntab().functionAt(address).orElseThrow().name();
+                assertThat(in).startsWith("main.");
+            }
+        }
+    }
+
+    @Test
+    void ownCodeIsMainAndModulePaths() {
+        assertThat(GoBinary.isOwnCode("main.main.func1")).isTrue();
+        assertThat(GoBinary.isOwnCode("github.com/segmentio/kafka-go.(*Writer).WriteMessages")).isTrue();
+        assertThat(GoBinary.isOwnCode("google.golang.org/grpc.(*Server).serveStreams.func1")).isTrue();
+        assertThat(GoBinary.isOwnCode("golang.org/x/sync/errgroup.(*Group).Go")).isTrue();
+        assertThat(GoBinary.isOwnCode("net/http.(*conn).serve")).isFalse();
+        assertThat(GoBinary.isOwnCode("runtime.newproc")).isFalse();
+        assertThat(GoBinary.isOwnCode("sync.(*WaitGroup).Go")).isFalse();
+        assertThat(GoBinary.isOwnCode("vendor/golang.org/x/net/http2/hpack.(*Decoder).Write")).isFalse();
+        assertThat(GoBinary.isOwnCode("internal/poll.(*FD).Read")).isFalse();
     }
 
     @ParameterizedTest

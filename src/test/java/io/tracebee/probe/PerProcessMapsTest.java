@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PerProcessMapsTest {
     /** What the rule selects today, over every object in src/main/bpf: a new per-process map must show up here. */
     private static final Set<String> PER_PROCESS = Set.of(
-            "tb_current_span", "tb_ctx_spans", "tb_routes", "tb_inject_tgids",
+            "tb_current_span", "tb_go_started", "tb_ctx_spans", "tb_routes", "tb_inject_tgids",
             "http_server_calls", "http_client_calls", "gin_calls", "db_calls", "redis_calls",
             "kp_calls", "kp_produces", "kp_pending", "kc_calls", "kc_scopes",
             "grpc_streams", "grpc_hf_pending", "grpc_server_calls", "grpc_client_calls", "grpc_client_links",
@@ -67,8 +67,8 @@ class PerProcessMapsTest {
     void loadedObjectsBringTheirPerProcessMapsAndTakeThemAway() {
         BpfInstrumenter instrumenter = new BpfInstrumenter(Probes.ALL, harness.maps, new OffsetResolver(OffsetTable.load()));
         PerProcessMaps perProcess = harness.maps.perProcess();
-        assertThat(perProcess.mapNames()).containsExactly("tb_ctx_spans", "tb_current_span", "tb_inject_tgids",
-                "tb_routes");
+        assertThat(perProcess.mapNames()).containsExactly("tb_ctx_spans", "tb_current_span", "tb_go_started",
+                "tb_inject_tgids", "tb_routes");
         // attached to the file for every process (pid -1): no database needed to load the database/sql probe
         try (Instrumentation db = instrumenter.instrument(Fixtures.file("dbserver-go1.26"), -1, 3)) {
             assertThat(db.probes()).anySatisfy(p -> assertThat(p.library()).isEqualTo("database/sql"));
