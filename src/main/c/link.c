@@ -2,6 +2,11 @@
 /* Attaching programs; a bpf_link owns the perf event and the kernel link, destroy detaches. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -27,6 +32,137 @@ jlong JNICALL tb_attachUprobe0(JNIEnv *env, jclass clazz, jlong prog, jstring pa
 	err = link ? 0 : tb_neg_errno();
 	tb_release_utf(env, path, cpath);
 	return err ? err : TB_HANDLE(link);
+}
+
+/* uprobe_multi links: see TB_TRACE_UPROBE_MULTI in tb_jni.h. */
+
+/* The BPF_LINK_CREATE part of union bpf_attr with its uprobe_multi member (include/uapi/linux/bpf.h, 6.6). */
+struct tb_link_create_uprobe_multi {
+	__u32 prog_fd;
+	__u32 target_fd;
+	__u32 attach_type;
+	__u32 flags;
+	__u64 path;
+	__u64 offsets;
+	__u64 ref_ctr_offsets;
+	__u64 cookies;
+	__u32 cnt;
+	__u32 multi_flags;
+	__u32 pid;
+	__u32 _pad;
+};
+
+static int uprobe_multi_link(int prog_fd, const char *path, const __u64 *offsets, const __u64 *cookies, __u32 cnt,
+			     int pid)
+{
+	struct tb_link_create_uprobe_multi a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_fd = (__u32)prog_fd;
+	a.attach_type = TB_TRACE_UPROBE_MULTI;
+	a.path = (__u64)(uintptr_t)path;
+	a.offsets = (__u64)(uintptr_t)offsets;
+	a.cookies = (__u64)(uintptr_t)cookies;
+	a.cnt = cnt;
+	a.pid = pid < 0 ? 0 : (__u32)pid;
+	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof(a));
+	return fd < 0 ? -errno : fd;
+}
+
+/* The fd of one uprobe_multi link of prog at every offset of the binary at path; pid -1 = every process. */
+jint JNICALL tb_attachUprobeMulti0(JNIEnv *env, jclass clazz, jint prog_fd, jstring path, jlongArray offsets,
+				   jint pid, jlong cookie)
+{
+	const char *cpath;
+	__u64 *offs, *cookies;
+	jsize n;
+	int fd;
+
+	if (!path || !offsets)
+		return -EINVAL;
+	n = (*env)->GetArrayLength(env, offsets);
+	if (n <= 0)
+		return -EINVAL;
+	offs = calloc((size_t)n, sizeof(*offs));
+	cookies = calloc((size_t)n, sizeof(*cookies));
+	cpath = tb_utf(env, path);
+	if (!offs || !cookies || !cpath) {
+		free(offs);
+		free(cookies);
+		if (cpath)
+			tb_release_utf(env, path, cpath);
+		return -ENOMEM;
+	}
+	(*env)->GetLongArrayRegion(env, offsets, 0, n, (jlong *)offs);
+	for (jsize i = 0; i < n; i++)
+		cookies[i] = (__u64)cookie;
+	fd = uprobe_multi_link(prog_fd, cpath, offs, cookies, (__u32)n, pid);
+	tb_release_utf(env, path, cpath);
+	free(offs);
+	free(cookies);
+	return fd;
+}
+
+/* Where the kernel's uprobe_multi support is tried: a function of this library, never called. */
+__attribute__((noinline, used)) int tb_uprobe_multi_target(int x)
+{
+	__asm__ volatile("" : "+r"(x));
+	return x + 1;
+}
+
+/*
+ * A path to the file this process maps addr from, and the file offset: /proc/self/map_files/<range>, which
+ * reaches the file even when it was deleted after loading (the agent extracts this library to a temporary file
+ * and removes it).
+ */
+static int mapped_file(const void *addr, char *path, size_t size, __u64 *offset)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[4096];
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end, off;
+
+		if (sscanf(line, "%lx-%lx %*s %lx", &start, &end, &off) == 3 &&
+		    (uintptr_t)addr >= start && (uintptr_t)addr < end) {
+			snprintf(path, size, "/proc/self/map_files/%lx-%lx", start, end);
+			*offset = (uintptr_t)addr - start + off;
+			err = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return err;
+}
+
+/* 0 when the kernel creates a uprobe_multi link (on this library's own tb_uprobe_multi_target), else -errno. */
+int tb_uprobe_multi_probe(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = (enum bpf_attach_type)TB_TRACE_UPROBE_MULTI);
+	char path[4096];
+	__u64 offset, cookie = 0;
+	int prog, link, err;
+
+	err = mapped_file((const void *)tb_uprobe_multi_target, path, sizeof(path), &offset);
+	if (err)
+		return err;
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "tb_probe_um", "GPL", insns, 2, &opts);
+	if (prog < 0)
+		return tb_libbpf_err(prog);
+	link = uprobe_multi_link(prog, path, &offset, &cookie, 1, getpid());
+	close(prog);
+	if (link < 0)
+		return link;
+	close(link);
+	return 0;
 }
 
 jint JNICALL tb_linkFd0(JNIEnv *env, jclass clazz, jlong link)

@@ -239,6 +239,23 @@ jint JNICALL tb_objectReuseMapFd0(JNIEnv *env, jclass clazz, jlong h, jstring na
 	return tb_libbpf_err(bpf_map__reuse_fd(map, fd));
 }
 
+/* Sets, before load, the attach type uprobe_multi links need on every uprobe program of the object. */
+jint JNICALL tb_objectUseUprobeMulti0(JNIEnv *env, jclass clazz, jlong h)
+{
+	struct bpf_program *p;
+	int n = 0;
+
+	bpf_object__for_each_program(p, object(h)) {
+		if (bpf_program__type(p) == BPF_PROG_TYPE_KPROBE && strncmp(bpf_program__section_name(p), "uprobe", 6) == 0) {
+			int err = bpf_program__set_expected_attach_type(p, (enum bpf_attach_type)TB_TRACE_UPROBE_MULTI);
+			if (err)
+				return tb_libbpf_err(err);
+			n++;
+		}
+	}
+	return n;
+}
+
 jint JNICALL tb_objectLoad0(JNIEnv *env, jclass clazz, jlong h)
 {
 	return tb_libbpf_err(bpf_object__load(object(h)));

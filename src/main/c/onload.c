@@ -31,6 +31,8 @@ static const JNINativeMethod methods[] = {
 	M(objectClose0, "(J)V"),
 
 	M(attachUprobe0, "(JLjava/lang/String;JIJZ)J"),
+	M(attachUprobeMulti0, "(ILjava/lang/String;[JIJ)I"),
+	M(objectUseUprobeMulti0, "(J)I"),
 	M(linkFd0, "(J)I"),
 	M(linkDestroy0, "(J)I"),
 	M(attachCgroup0, "(JLjava/lang/String;)J"),

@@ -14,8 +14,9 @@
 
 #define PROBE_PROG 0
 #define PROBE_RINGBUF 1
+#define PROBE_UPROBE_MULTI 2
 
-/* 0 when the kernel lets us load a trivial program (what = 0) or create a ring buffer (what = 1). */
+/* 0 when the kernel lets us load a trivial program (what = 0), create a ring buffer (1) or a uprobe_multi link (2). */
 jint JNICALL tb_probe0(JNIEnv *env, jclass clazz, jint what)
 {
 	const struct bpf_insn insns[] = {
@@ -31,6 +32,8 @@ jint JNICALL tb_probe0(JNIEnv *env, jclass clazz, jint what)
 	case PROBE_RINGBUF:
 		fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "tb_probe", 0, 0, (__u32)sysconf(_SC_PAGESIZE), NULL);
 		break;
+	case PROBE_UPROBE_MULTI:
+		return tb_uprobe_multi_probe();
 	default:
 		return -EINVAL;
 	}

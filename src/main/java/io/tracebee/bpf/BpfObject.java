@@ -23,6 +23,7 @@ public final class BpfObject implements AutoCloseable {
     private final List<UprobeLink> links = new ArrayList<>();
     private long handle;
     private boolean loaded;
+    private boolean uprobeMulti;
 
     private BpfObject(String name, long handle) {
         this.name = name;
@@ -258,6 +259,21 @@ public final class BpfObject implements AutoCloseable {
             throw new IllegalStateException("bpf object '" + name + "' is closed");
         }
         return handle;
+    }
+
+    /**
+     * Loads the uprobe programs so that {@link BpfProgram#attachUprobes} makes one uprobe_multi link per program
+     * (see {@link UprobeLink}); their single-uprobe attach is then refused by the kernel. Only where
+     * {@link BpfSupport#uprobeMulti()} says the kernel has them. Before load.
+     */
+    public synchronized void useUprobeMulti() {
+        requireNotLoaded("use uprobe_multi links");
+        Native.objectUseUprobeMulti(handle);
+        uprobeMulti = true;
+    }
+
+    synchronized boolean usesUprobeMulti() {
+        return uprobeMulti;
     }
 
     synchronized void requireLoaded(String what) {

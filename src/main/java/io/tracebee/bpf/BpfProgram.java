@@ -1,6 +1,8 @@
 package io.tracebee.bpf;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A program of a {@link BpfObject}; valid while the object is open. */
@@ -39,6 +41,36 @@ public final class BpfProgram {
     /** As {@link #attachUprobe(Path, long, int)}; cookie is what the program reads with bpf_get_attach_cookie(). */
     public UprobeLink attachUprobe(Path binary, long fileOffset, int pid, long cookie) {
         return attach(binary, fileOffset, pid, cookie, false);
+    }
+
+    /**
+     * Attaches at every file offset of binary: one uprobe_multi link if the object was loaded for them
+     * ({@link BpfObject#useUprobeMulti}), else one link per offset.
+     */
+    public List<UprobeLink> attachUprobes(Path binary, long[] fileOffsets, int pid, long cookie) {
+        if (fileOffsets.length == 0) {
+            return List.of();
+        }
+        synchronized (object) {
+            object.requireLoaded("attach program '" + name + "'");
+            if (object.usesUprobeMulti()) {
+                int fd = Native.attachUprobeMulti(Native.programFd(handle, name), name,
+                        binary.toAbsolutePath().toString(), fileOffsets, pid, cookie);
+                UprobeLink l = UprobeLink.multi(object, name, fd, binary, fileOffsets, pid, cookie);
+                object.track(l);
+                return List.of(l);
+            }
+        }
+        List<UprobeLink> out = new ArrayList<>();
+        try {
+            for (long offset : fileOffsets) {
+                out.add(attachUprobe(binary, offset, pid, cookie));
+            }
+        } catch (RuntimeException e) {
+            out.forEach(UprobeLink::close);
+            throw e;
+        }
+        return out;
     }
 
     /** A uretprobe; never use it on Go functions (the Go runtime moves stacks): probe every RET instead. */

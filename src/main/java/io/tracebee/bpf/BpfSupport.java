@@ -16,6 +16,7 @@ public final class BpfSupport {
     static final Path LOCKDOWN = Path.of("/sys/kernel/security/lockdown");
 
     private static volatile Status cached;
+    private static volatile Boolean uprobeMulti;
 
     private BpfSupport() {
     }
@@ -26,6 +27,20 @@ public final class BpfSupport {
         public String reason() {
             return available ? "BPF available" : String.join("; ", problems);
         }
+    }
+
+    /**
+     * Whether the kernel makes uprobe_multi links (Linux 6.6+, or a backport): asked once, by creating one on a
+     * function of the agent's own library. Without them every uprobe is its own link (slower to detach).
+     */
+    public static boolean uprobeMulti() {
+        Boolean m = uprobeMulti;
+        if (m == null) {
+            NativeLibrary.load();
+            m = Native.probeUprobeMulti() == 0;
+            uprobeMulti = m;
+        }
+        return m;
     }
 
     /** Checks once per process; cheap afterwards. */

@@ -56,6 +56,8 @@ public final class Native {
     private static native void objectClose0(long obj);
 
     private static native long attachUprobe0(long prog, String path, long offset, int pid, long cookie, boolean retprobe);
+    private static native int attachUprobeMulti0(int progFd, String path, long[] offsets, int pid, long cookie);
+    private static native int objectUseUprobeMulti0(long obj);
     private static native int linkFd0(long link);
     private static native int linkDestroy0(long link);
     private static native long attachCgroup0(long prog, String cgroupPath);
@@ -249,6 +251,19 @@ public final class Native {
         return captured(op, () -> attachUprobe0(prog, binary, offset, pid, cookie, retprobe));
     }
 
+    /** Fd of one uprobe_multi link of a program at every file offset of binary; pid -1 = every process. */
+    public static int attachUprobeMulti(int progFd, String programName, String binary, long[] offsets, int pid,
+            long cookie) {
+        String op = "attach uprobe_multi '" + programName + "' to " + binary + " at " + offsets.length + " offsets"
+                + (pid < 0 ? "" : " pid " + pid);
+        return capturedInt(op, () -> attachUprobeMulti0(progFd, binary, offsets, pid, cookie));
+    }
+
+    /** Loads the object's uprobe programs for uprobe_multi links; returns how many. Before load. */
+    public static int objectUseUprobeMulti(long obj) {
+        return capturedInt("prepare uprobe programs for uprobe_multi", () -> objectUseUprobeMulti0(obj));
+    }
+
     /** Link handle of a cgroup program (sock_ops, ...) attached to the cgroup-v2 directory at path. */
     public static long attachCgroup(long prog, String programName, String cgroupPath) {
         return captured("attach '" + programName + "' to cgroup " + cgroupPath, () -> attachCgroup0(prog, cgroupPath));
@@ -401,6 +416,11 @@ public final class Native {
     /** 0 when the kernel creates a ring-buffer map for us, else -errno. */
     static int probeRingBuffer() {
         return probe0(1);
+    }
+
+    /** 0 when the kernel creates a uprobe_multi link (Linux 6.6+) for us, else -errno. */
+    static int probeUprobeMulti() {
+        return probe0(2);
     }
 
     /** {CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_MONOTONIC} read back to back. */

@@ -255,7 +255,7 @@ public class Agent {
 
     /**
      * Per probe: the time to load its object (verification, map creation, relocation) and to attach its uprobes.
-     * Attaching a target is dominated by the first (docs/BENCHMARKS.md).
+     * Loading was most of an attach until the heaviest probe code became global functions (docs/BENCHMARKS.md).
      */
     private void registerAttachMetrics(BpfInstrumenter instrumenter) {
         instrumenter.onAttach((library, load, attach) -> {

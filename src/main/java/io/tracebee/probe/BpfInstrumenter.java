@@ -2,6 +2,7 @@ package io.tracebee.probe;
 
 import io.tracebee.bpf.BpfException;
 import io.tracebee.bpf.BpfObject;
+import io.tracebee.bpf.BpfSupport;
 import io.tracebee.bpf.Errno;
 import io.tracebee.bpf.UprobeLink;
 import io.tracebee.control.Instrumenter;
@@ -16,6 +17,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,33 +150,39 @@ public final class BpfInstrumenter implements Instrumenter {
             features.forEach(object::setRodata);
             spec.setup().beforeLoad(binary, object);
             maps.share(object);
+            if (BpfSupport.uprobeMulti()) {
+                object.useUprobeMulti();
+            }
             loadStart = System.nanoTime();
             object.load();
             loaded = System.nanoTime();
             mine.add(object);
             spec.setup().afterLoad(binary, object, offsets);
+            // every offset of each program, then one attach per program: a uprobe_multi link where the kernel has them
+            Map<String, long[]> sites = new LinkedHashMap<>();
             for (int i = 0; i < functions.size(); i++) {
                 GoFunction fn = functions.get(i);
                 UprobeSpec u = placed.get(i);
-                long[] returns = u.returnProgram() == null ? new long[0] : fn.returnOffsets();
-                if (u.returnProgram() != null && returns.length == 0) {
-                    throw new TargetInspectionException(TargetInspectionException.Reason.MALFORMED, path,
-                            "no return instruction found in " + fn.name());
-                }
                 if (u.entryProgram() != null) {
-                    mine.add(0, object.program(u.entryProgram()).attachUprobe(path, fn.entryOffset(), pid, targetId));
-                    uprobes++;
+                    sites.merge(u.entryProgram(), new long[] {fn.entryOffset()}, BpfInstrumenter::concat);
                 }
-                for (long ret : returns) {
-                    mine.add(0, object.program(u.returnProgram()).attachUprobe(path, ret, pid, targetId));
-                    uprobes++;
+                if (u.returnProgram() != null) {
+                    long[] returns = fn.returnOffsets();
+                    if (returns.length == 0) {
+                        throw new TargetInspectionException(TargetInspectionException.Reason.MALFORMED, path,
+                                "no return instruction found in " + fn.name());
+                    }
+                    sites.merge(u.returnProgram(), returns, BpfInstrumenter::concat);
                 }
                 if (u.goStatementProgram() != null) {
-                    for (long call : binary.goStatements(fn)) {
-                        mine.add(0, object.program(u.goStatementProgram()).attachUprobe(path, call, pid, targetId));
-                        uprobes++;
-                    }
+                    sites.merge(u.goStatementProgram(), binary.goStatements(fn), BpfInstrumenter::concat);
                 }
+            }
+            for (Map.Entry<String, long[]> e : sites.entrySet()) {
+                for (UprobeLink link : object.program(e.getKey()).attachUprobes(path, e.getValue(), pid, targetId)) {
+                    mine.add(0, link);
+                }
+                uprobes += e.getValue().length;
             }
         } catch (BpfException | TargetInspectionException e) {
             closeAll(mine);
@@ -199,6 +207,12 @@ public final class BpfInstrumenter implements Instrumenter {
         });
         resources.addAll(mine);
         return ProbeState.attached(spec.library(), uprobes, resolution.source());
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private byte[] objectBytes(String name) {

@@ -1,6 +1,7 @@
 package io.tracebee.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,9 +12,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +67,35 @@ class UprobeTest {
             call(5, 78);
             assertThat(stats(calls).getLong(0)).isEqualTo(5);
             link.close(); // idempotent
+        }
+    }
+
+    @Test
+    void aUprobeMultiLinkCountsCallsCarriesTheCookieAndDetaches() throws IOException {
+        // Linux 6.6+; the CI machines run 6.18, where it must work
+        if (!BpfSupport.uprobeMulti()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("uprobe_multi links are expected on this kernel (6.6+): " + System.getProperty("os.version"));
+            }
+            Assumptions.abort("no uprobe_multi links on this kernel");
+        }
+        try (BpfObject obj = BpfTestSupport.openTestObject("basic")) {
+            obj.useUprobeMulti();
+            obj.load();
+            BpfMap calls = obj.map("calls");
+            List<UprobeLink> links = obj.program("count_calls").attachUprobes(binary, new long[] {offset},
+                    (int) target.pid(), 0xbeefL);
+            assertThat(links).singleElement().satisfies(l -> assertThat(l.isMulti()).isTrue());
+            assertThat(links.get(0).fd()).isPositive();
+
+            call(4, 9);
+            ByteBuffer stats = stats(calls);
+            assertThat(stats.getLong(0)).isEqualTo(4);
+            assertThat(stats.getLong(16)).isEqualTo(0xbeefL);
+
+            links.get(0).close();
+            call(2, 9);
+            assertThat(stats(calls).getLong(0)).isEqualTo(4);
         }
     }
 

@@ -123,7 +123,7 @@ class TargetLifecycleTest {
                 assertThat(life.get("/hello/" + i).statusCode()).isEqualTo(200);
             }
             if (i % 10 == 0) {
-                // every tenth round, a pid target's life too: its attach and detach take seconds here (BENCHMARKS)
+                // every tenth round, a pid target's life too: its attach and detach take a fraction of a second (BENCHMARKS)
                 String pidTarget;
                 try (GoServer other = GoServer.start(alone)) {
                     pidTarget = attach("{\"pid\": " + other.pid() + "}");
