@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# Uprobe hits per call of a library probe (docs/BENCHMARKS.md, "Library probes: uprobe hits per call"):
+# Uprobe hits per call of a library probe (docs/BENCHMARKS.md, "Library probes"; bench/library-probes.py runs it
+# over every test service):
 # the kernel's per-program run counts (run_cnt, run_time_ns) before and after N requests to a test
 # service, the agent attached to it by pid. One command, run as root from anywhere in the repo:
 #
