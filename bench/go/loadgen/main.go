@@ -8,7 +8,9 @@
 // request (or for a free connection) counts: no coordinated omission. Up to -conns requests are in
 // flight at once, each on its own keep-alive connection. Latencies go into a log-linear histogram
 // (128 sub-buckets per power of two: values within 0.8%, like an HDR histogram with 2 significant
-// digits). A -warmup phase at the same rate is sent first and not recorded.
+// digits). Requests are dispatched by a thread of their own sleeping with nanosleep (Go's timers round
+// sub-millisecond sleeps up to ~1 ms on this kernel); how late each was handed to a worker is
+// reported too (dispatch_late_*), as the load generator's own share of every latency. A -warmup phase at the same rate is sent first and not recorded.
 //
 //	loadgen -url http://127.0.0.1:8080/plain -rate 1000 -duration 5s
 package main
@@ -21,7 +23,9 @@ import (
 	"math/bits"
 	"net/http"
 	"os"
+	"runtime"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -125,29 +129,42 @@ func run(client *http.Client, url string, rate float64, d time.Duration, conns i
 		}()
 	}
 	interval := time.Duration(float64(time.Second) / rate)
-	start := time.Now()
 	total := uint64(float64(d) / float64(interval))
 	var sent uint64
-	for sent < total {
-		now := time.Now()
-		for sent < total {
+	var start time.Time
+	var late hist
+	done := make(chan struct{})
+	go func() {
+		// time.Sleep rounds sub-millisecond sleeps up to ~1 ms here (the netpoller's timeout), which
+		// would be counted as latency: sleep with nanosleep on a thread of its own, timer slack 1 ns
+		runtime.LockOSThread()
+		syscall.RawSyscall(syscall.SYS_PRCTL, prSetTimerSlack, 1, 0)
+		start = time.Now()
+		for ; sent < total; sent++ {
 			due := start.Add(time.Duration(sent) * interval)
-			if due.After(now) {
-				break
+			if wait := time.Until(due); wait > 0 {
+				ts := syscall.NsecToTimespec(int64(wait))
+				syscall.Nanosleep(&ts, nil)
 			}
+			late.record(time.Since(due))
 			jobs <- job{due}
-			sent++
 		}
-		if next := start.Add(time.Duration(sent) * interval); sent < total {
-			if wait := time.Until(next); wait > 0 {
-				time.Sleep(wait)
-			}
-		}
-	}
+		close(done)
+	}()
+	<-done
 	close(jobs)
 	wg.Wait()
+	if record {
+		dispatchLate = late
+	}
 	return workers, time.Since(start), sent
 }
+
+// dispatchLate: how late the measured phase's requests were handed to a worker (the load
+// generator's own scheduling, included in every latency)
+var dispatchLate hist
+
+const prSetTimerSlack = 29
 
 func main() {
 	url := flag.String("url", "", "URL to GET")
@@ -156,14 +173,17 @@ func main() {
 	warmup := flag.Duration("warmup", time.Second, "unrecorded phase before it, same rate")
 	conns := flag.Int("conns", 64, "most requests in flight (one keep-alive connection each)")
 	flag.Parse()
+	// the dispatcher's thread sleeps in nanosleep holding its P: the workers need another
+	runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 2))
 	if *url == "" || *rate <= 0 {
 		fmt.Fprintln(os.Stderr, "usage: loadgen -url URL -rate R [-duration D] [-warmup W] [-conns N]")
 		os.Exit(2)
 	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns, DisableCompression: true}}
+	var warmupSent uint64
 	if *warmup > 0 {
-		run(client, *url, *rate, *warmup, *conns, false)
+		_, _, warmupSent = run(client, *url, *rate, *warmup, *conns, false)
 	}
 	workers, elapsed, sent := run(client, *url, *rate, *duration, *conns, true)
 	var h hist
@@ -175,12 +195,13 @@ func main() {
 	}
 	out := map[string]any{
 		"url": *url, "rate": *rate, "duration_s": duration.Seconds(), "conns": *conns,
-		"sent": sent, "completed": h.n, "errors": errs, "non_2xx": non2xx,
+		"warmup_sent": warmupSent, "sent": sent, "completed": h.n, "errors": errs, "non_2xx": non2xx,
 		// elapsed includes draining the last requests: below rate when the server fell behind
 		"achieved_rps": float64(h.n) / elapsed.Seconds(),
 		"mean_us":      h.sum / float64(max(h.n, 1)) / 1e3,
 		"p50_us":       h.quantile(0.50), "p90_us": h.quantile(0.90), "p99_us": h.quantile(0.99),
 		"p999_us": h.quantile(0.999), "max_us": float64(h.max) / 1e3,
+		"dispatch_late_p50_us": dispatchLate.quantile(0.5), "dispatch_late_p99_us": dispatchLate.quantile(0.99),
 	}
 	json.NewEncoder(os.Stdout).Encode(out)
 }
