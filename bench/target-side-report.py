@@ -12,7 +12,9 @@ import sys
  acpu, quick, load_end) = sys.argv[1:]
 machine = json.load(open(machine_f))
 tck = machine["clk_tck"]
-runs = [json.loads(l) for l in open(runs_f)]
+lines = [json.loads(l) for l in open(runs_f)]
+runs = [r for r in lines if r["kind"] != "agent_metrics"]
+agent_metrics = [r for r in lines if r["kind"] == "agent_metrics"]
 CONFIGS = [c for c in ("none", "tracebee", "go-auto", "otelhttp") if any(r["config"] == c for r in runs)]
 AGENTS = [c for c in CONFIGS if c in ("tracebee", "go-auto")]
 PATHS = ["plain", "work"]
@@ -147,7 +149,7 @@ for path in PATHS:
             c["agent_cpu_us_c1"] = series(cfg, path, "c1", agent_cpu)
             c["bpf_us_per_request"] = series(cfg, path, "c1", bpf_us)
 
-json.dump({"machine": machine, "floor": floor, "summary": summary, "runs": runs,
+json.dump({"machine": machine, "floor": floor, "summary": summary, "runs": lines,
            "settings": {"reps": int(reps), "wrk_duration_s": float(wrk_duration), "rate_duration_s": float(rate_duration),
                         "warmup_s": float(warmup), "rate_warmup_s": float(rate_warmup),
                         "target_cpu": tcpu, "agent_cpu": acpu, "quick": quick == "1",
@@ -185,7 +187,7 @@ w(f"- **Go Auto** {machine['go_auto']}: built by `bench/build-go-auto.sh` from t
   "with securityfs mounted in a private mount namespace, sees `[integrity]` and leaves outgoing header "
   "propagation out (as tracebee also does without writes).")
 w(f"- **Runs**: {len(REPS)} rounds; each runs every configuration once, in an order rotated by round. Per "
-  f"configuration and path: {warmup} s of `wrk -c1` warm-up, `wrk -t1 -c1 -d{wrk_duration}s` (one request at "
+  f"configuration and path: `wrk -c1` warm-up ({warmup} s before `/plain`, the first path, 1 s before `/work`), `wrk -t1 -c1 -d{wrk_duration}s` (one request at "
   f"a time: its time per request — run time / requests — minus no agent's in the same round is the **added "
   f"time per request**; wrk's own mean latency is shown too, but it is not always consistent with the run time), "
   f"`wrk -t2 -c32 -d{wrk_duration}s` (throughput at saturation) and `bench/go/loadgen` at each fixed rate "
@@ -278,6 +280,15 @@ for path in PATHS:
             typ, name = n.split("/", 1)
             w(f"| `/{path}` | {LABEL[cfg]} | `{name}` ({'uprobe' if typ == 'kprobe' else typ}) | {med(h):.2f} | "
               f"{fmt([x for x in t if x is not None], 0)} |")
+
+am = agent_metrics
+if am:
+    w("")
+    w("tracebee's own counters over each round (all paths and runs, warm-ups included): "
+      + "; ".join(f"round {r['rep']}: " + ", ".join(
+          f"{k.split('{')[0].removeprefix('tracebee_')}"
+          + (f"{{{k.split('{', 1)[1]}" if "{" in k else "") + f" {v:,.0f}"
+          for k, v in sorted(r["metrics"].items()) if v or "lost" not in k) for r in am) + ".")
 
 w("")
 w("Against the goal:")

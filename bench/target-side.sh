@@ -27,9 +27,10 @@
 #    server and agent CPU time, run_cnt/run_time_ns of every BPF program the agent holds (found through
 #    its fds; kernel.bpf_stats_enabled=1). After each path: spans counted at the collector.
 #
-# Environment (defaults): REPS=3 WRK_DURATION=2 (s per wrk run) RATE_DURATION=3 (s per fixed-rate run)
-# WARMUP=2 (s of wrk -c1 before a path: the agents warm up, e.g. the JIT) RATE_WARMUP=0.5 (s,
-# unrecorded, before each fixed-rate run) PLAIN_RATES="1000 4000" WORK_RATES="300 1000"
+# Environment (defaults): REPS=3 WRK_DURATION=2 (s per wrk run) RATE_DURATION=2 (s per fixed-rate run)
+# WARMUP=2 (s of wrk -c1 before the first path of a configuration, 1 s before the second: the agents
+# warm up, e.g. the JIT) RATE_WARMUP=0.5 (s, unrecorded, before each fixed-rate run)
+# PLAIN_RATES="1000 3000" WORK_RATES="300 1000" (req/s: what all four sustain here)
 # (req/s) CONFIGS="none tracebee go-auto otelhttp" TARGET_CPU=1 AGENT_CPU=0 FLOOR_CALLS=100000
 # FLOOR_ROUNDS=5 BENCH_GO=1.26.11 AGENT_PORT=18690 OUT=target/bench KEEP=1 (keep the work directory).
 # QUICK=1: REPS=1, 1 s runs, one rate per path (2000 and 500 req/s), a shorter floor.
@@ -46,10 +47,10 @@ if [[ ${QUICK:-0} == 1 ]]; then
 fi
 REPS=${REPS:-3}
 WRK_DURATION=${WRK_DURATION:-2}
-RATE_DURATION=${RATE_DURATION:-3}
+RATE_DURATION=${RATE_DURATION:-2}
 WARMUP=${WARMUP:-2}
 RATE_WARMUP=${RATE_WARMUP:-0.5}
-PLAIN_RATES=${PLAIN_RATES:-1000 4000}
+PLAIN_RATES=${PLAIN_RATES:-1000 3000}
 WORK_RATES=${WORK_RATES:-300 1000}
 CONFIGS=${CONFIGS:-none tracebee go-auto otelhttp}
 TARGET_CPU=${TARGET_CPU:-1}
@@ -70,6 +71,8 @@ export PATH=$PATH:/usr/local/go/bin
 
 die() { echo "target-side: $*" >&2; exit 1; }
 log() { echo "[$(date +%T)] $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 [[ $(id -u) == 0 ]] || die "run as root (uprobes, BPF stats, Go Auto)"
 for tool in wrk taskset bpftool curl python3 java make go clang setpriv unshare; do
@@ -105,14 +108,7 @@ cleanup() {
 	trap - EXIT INT TERM
 	stop_pid "$AGENT_PID" 20
 	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
-	if [[ -n $STATS_OLD && $STATS_OLD != 1 ]]; then
-		sysctl -q -w kernel.bpf_stats_enabled="$STATS_OLD" || true
-	fi
-	if [[ ${KEEP:-0} == 1 || $rc != 0 ]]; then
-		echo "work directory kept: $WORK" >&2
-	else
-		rm -rf "$WORK"
-	fi
+	bench_finish "$rc" "$STATS_OLD"
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -121,13 +117,8 @@ trap 'exit 130' INT TERM
 # --- 1. build -----------------------------------------------------------------------------------------
 T0=$(date +%s)
 log "building native parts, agent jar (if missing), bench programs, Go Auto"
-make -s -C "$ROOT/src/main/c" OUT="$ROOT/target" >"$WORK/make.log" 2>&1 ||
-	{ cat "$WORK/make.log" >&2; die "make failed"; }
+bench_build_agent
 [[ -x $FLOOR_BIN && -f $FLOOR_OBJ ]] || die "missing $FLOOR_BIN or $FLOOR_OBJ after make"
-if [[ ! -f $JAR ]]; then
-	(cd "$ROOT" && ./mvnw -B -ntp -q package -DskipTests) >"$WORK/mvn.log" 2>&1 ||
-		{ tail -50 "$WORK/mvn.log" >&2; die "maven failed"; }
-fi
 mkdir -p "$BENCH"
 (
 	cd "$ROOT/bench/go"
@@ -264,16 +255,7 @@ done
 while curl -s -o /dev/null "http://127.0.0.1:$AGENT_PORT/" 2>/dev/null; do AGENT_PORT=$((AGENT_PORT + 1)); done
 
 # --- 4. runs ---------------------------------------------------------------------------------------------
-cat >"$WORK/report.lua" <<'EOF'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("WRKRESULT requests=%d duration_us=%d errors=%d mean_us=%.2f p50_us=%d p99_us=%d\n",
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
-    latency.mean, latency:percentile(50), latency:percentile(99)))
-end
-EOF
-
-cpu_ticks() { if [[ -n $1 ]]; then awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; else echo 0; fi; }
+bench_wrk_report "$WORK/report.lua"
 
 # "name:type:run_cnt:run_time_ns ..." for every BPF program the process holds an fd of (programs that never
 # ran print no counts and are left out)
@@ -315,6 +297,20 @@ start_agent() { # config server-pid
 	[[ -z $AGENT_PID ]] || grep -qs '^prog_id:' /proc/"$AGENT_PID"/fdinfo/* || die "$1 holds no BPF program"
 }
 
+# tracebee's own loss counters at the end of a configuration, one JSON line: what it lost or dropped
+agent_metrics() { # rep config
+	[[ $2 == tracebee ]] || return 0
+	curl -s -H 'Accept: text/plain' "http://127.0.0.1:$AGENT_PORT/q/metrics" |
+		grep -E '^tracebee_(events_lost|events_received|spans_dropped|spans_exported|spans_assembled)' |
+		python3 -c 'import json, sys
+m = {}
+for l in sys.stdin:
+    k, v = l.rsplit(" ", 1)
+    m[k] = m.get(k, 0) + float(v)
+print(json.dumps({"rep": int(sys.argv[1]), "config": sys.argv[2], "kind": "agent_metrics", "metrics": m}))' "$1" "$2" \
+		>>"$WORK/runs.jsonl"
+}
+
 stop_agent() {
 	local p keep=()
 	stop_pid "$AGENT_PID" 20
@@ -336,7 +332,7 @@ measure() {
 	out=$WORK/run-$rep-$cfg-$path-$kind-$arg.out
 	s0=$(cpu_ticks "$spid") a0=$(cpu_ticks "$AGENT_PID") b0=$(bpf_progs "$AGENT_PID")
 	case $kind in
-	warm) taskset -c "$TARGET_CPU" wrk -t1 -c1 -d "${WARMUP}s" -s "$WORK/report.lua" "$url" >"$out" ;;
+	warm) taskset -c "$TARGET_CPU" wrk -t1 -c1 -d "${arg}s" -s "$WORK/report.lua" "$url" >"$out" ;;
 	c1) taskset -c "$TARGET_CPU" wrk -t1 -c1 -d "${WRK_DURATION}s" -s "$WORK/report.lua" "$url" >"$out" ;;
 	c32) taskset -c "$TARGET_CPU" wrk -t2 -c32 -d "${WRK_DURATION}s" -s "$WORK/report.lua" "$url" >"$out" ;;
 	rate) taskset -c "$TARGET_CPU" "$BENCH/loadgen" -url "$url" -rate "$arg" -duration "${RATE_DURATION}s" \
@@ -391,7 +387,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
 			[[ $path == work ]] && rates=("${WRATES[@]}")
 			# spans that reached the collector during the wrk runs, then during the fixed-rate runs
 			n0=$(spans_total)
-			measure "$rep" "$cfg" "$path" warm 0
+			measure "$rep" "$cfg" "$path" warm "$([[ $path == plain ]] && echo "$WARMUP" || echo 1)"
 			measure "$rep" "$cfg" "$path" c1 0
 			measure "$rep" "$cfg" "$path" c32 0
 			sleep "$SPAN_WAIT"
@@ -401,6 +397,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
 			n2=$(spans_total)
 			echo "{\"rep\": $rep, \"config\": \"$cfg\", \"path\": \"$path\", \"kind\": \"spans\", \"wrk\": $((n1 - n0)), \"rates\": $((n2 - n1))}" >>"$WORK/runs.jsonl"
 		done
+		agent_metrics "$rep" "$cfg"
 		stop_agent
 	done
 done
