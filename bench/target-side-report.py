@@ -186,7 +186,7 @@ w(f"- **Go Auto** {machine['go_auto']}: built by `bench/build-go-auto.sh` from t
   "machine, so Go Auto would read no lockdown and fail loading its `bpf_probe_write_user` program; it runs "
   "with securityfs mounted in a private mount namespace, sees `[integrity]` and leaves outgoing header "
   "propagation out (as tracebee also does without writes).")
-w(f"- **Runs**: {len(REPS)} rounds; each runs every configuration once, in an order rotated by round. Per "
+w(f"- **Runs**: {len(REPS)} round{'s' if len(REPS) > 1 else ''}; each runs every configuration once, in an order rotated by round. Per "
   f"configuration and path: `wrk -c1` warm-up ({warmup} s before `/plain`, the first path, 1 s before `/work`), `wrk -t1 -c1 -d{wrk_duration}s` (one request at "
   f"a time: its time per request — run time / requests — minus no agent's in the same round is the **added "
   f"time per request**; wrk's own mean latency is shown too, but it is not always consistent with the run time), "
@@ -209,7 +209,7 @@ w(f"- Machine: {machine['nproc']} vCPUs, {machine['cpu']}, kernel {machine['kern
 w("")
 w("Reproduce (root): `OUT=/tmp/ts bench/target-side.sh` (knobs in the script header; `QUICK=1` for a smoke run).")
 w("")
-w(f"### Results (medians over {len(REPS)} rounds, [min–max])")
+w(f"### Results (medians over {len(REPS)} round{'s' if len(REPS) > 1 else ''}, [min–max])")
 for path in PATHS:
     w("")
     w(f"`/{path}`" + (" (one query + one downstream GET)" if path == "work" else " (tiny response)") + ":")
@@ -242,6 +242,8 @@ for path in PATHS:
     row("spans per request at the collector, fixed rates", "spans_per_request_rates", 2)
     row("spans per request at the collector, wrk runs (incl. `-c32`)", "spans_per_request_wrk", 2)
     row("load generator's dispatch lateness p50, all rates (µs)", "dispatch_late_p50_us", 0)
+    if "none" not in CONFIGS:
+        continue
     w("")
     w("| added vs no agent | " + " | ".join(LABEL[c] for c in CONFIGS if c != "none") + " |")
     w("|---|" + "---:|" * (len(CONFIGS) - 1))
@@ -288,14 +290,14 @@ if am:
       + "; ".join(f"round {r['rep']}: " + ", ".join(
           f"{k.split('{')[0].removeprefix('tracebee_')}"
           + (f"{{{k.split('{', 1)[1]}" if "{" in k else "") + f" {v:,.0f}"
-          for k, v in sorted(r["metrics"].items()) if v or "lost" not in k) for r in am) + ".")
+          for k, v in sorted(r["metrics"].items()) if v) for r in am) + " (counters at 0 left out).")
 
 w("")
 w("Against the goal:")
 w("")
 for path in PATHS:
     P = summary["paths"][path]
-    if "tracebee" not in P:
+    if "tracebee" not in P or "none" not in P:
         continue
     tb = P["tracebee"]
     line = (f"- `/{path}`: tracebee adds {med(tb['added_c1_us']):.1f} µs per request, "

@@ -147,7 +147,7 @@ json.dump({
     "load_start": "$(cut -d' ' -f1-3 /proc/loadavg)",
     "java": "$(java -version 2>&1 | head -1 | tr -d '"')",
     "wrk": "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)",
-    "go_server": "go$BENCH_GO", "postgres": "$("$PG_BIN/postgres" --version | awk '{ print $NF }')",
+    "go_server": "go$BENCH_GO", "postgres": "$("$PG_BIN/postgres" --version | awk '{ print $3 }')",
     "go_auto": "$(cat "$BENCH/go-auto/VERSION" 2>/dev/null || echo none)",
     "otel_sdk": "$(gomod go.opentelemetry.io/otel/sdk)",
     "otelhttp": "$(gomod go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp)",
