@@ -46,6 +46,8 @@ FLOOR_OBJ=$ROOT/target/test-classes/bpf/uprobe_floor.bpf.o
 
 die() { echo "uprobe-overhead: $*" >&2; exit 1; }
 log() { echo "[$(date +%T)] $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 [[ $(id -u) == 0 ]] || die "run as root (uprobes and BPF stats)"
 for tool in wrk taskset bpftool curl python3 java make; do
@@ -78,14 +80,7 @@ cleanup() {
 		kill -TERM "$SERVER_PID" 2>/dev/null || true
 		wait "$SERVER_PID" 2>/dev/null || true
 	fi
-	if [[ -n $STATS_OLD && $STATS_OLD != 1 ]]; then
-		sysctl -q -w kernel.bpf_stats_enabled="$STATS_OLD" || true
-	fi
-	if [[ ${KEEP:-0} == 1 || $rc != 0 ]]; then
-		echo "work directory kept: $WORK" >&2
-	else
-		rm -rf "$WORK"
-	fi
+	bench_finish "$rc" "$STATS_OLD"
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -93,13 +88,7 @@ trap 'exit 130' INT TERM
 
 # --- build -------------------------------------------------------------------------------------------
 log "building native parts"
-make -s -C "$ROOT/src/main/c" OUT="$ROOT/target" >"$WORK/make.log" 2>&1 ||
-	{ cat "$WORK/make.log" >&2; die "make failed"; }
-if [[ ! -f $JAR ]]; then
-	log "building the agent jar"
-	(cd "$ROOT" && ./mvnw -B -o -q package -DskipTests) >"$WORK/mvn.log" 2>&1 ||
-		{ tail -50 "$WORK/mvn.log" >&2; die "maven failed"; }
-fi
+bench_build_agent -o
 [[ -x $FLOOR_BIN && -f $FLOOR_OBJ ]] || die "missing $FLOOR_BIN or $FLOOR_OBJ after make"
 
 STATS_OLD=$(sysctl -n kernel.bpf_stats_enabled)
@@ -126,14 +115,7 @@ taskset -c "$TARGET_CPU" "$FLOOR_BIN" "$FLOOR_OBJ" "$FLOOR_CALLS" "$FLOOR_ROUNDS
 grep -q '^result prog=empty ' "$WORK/floor.out" || die "uprobe_floor printed no result"
 
 # --- 3. net/http probe -------------------------------------------------------------------------------
-cat >"$WORK/report.lua" <<'EOF'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("WRKRESULT requests=%d duration_us=%d errors=%d mean_us=%.2f p50_us=%d p99_us=%d\n",
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
-    latency.mean, latency:percentile(50), latency:percentile(99)))
-end
-EOF
+bench_wrk_report "$WORK/report.lua"
 
 taskset -c "$TARGET_CPU" "$FIXTURE" -addr 127.0.0.1:0 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -151,9 +133,6 @@ URL=http://127.0.0.1:$PORT/hello/1
 while curl -s -o /dev/null "http://127.0.0.1:$AGENT_PORT/" 2>/dev/null; do
 	AGENT_PORT=$((AGENT_PORT + 1))
 done
-
-# utime+stime in clock ticks
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 metrics() { curl -s -H 'Accept: text/plain' "http://127.0.0.1:$AGENT_PORT/q/metrics"; }
 
