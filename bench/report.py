@@ -45,7 +45,7 @@ def read_side(runs, cmd, context):
                "record as a consumer that hands events on must) against Java (`RingBufferReader.drain` counting "
                "zero-copy; `drainInto` a pooled 256 KiB `EventBatch`, what `RingBufferSource` does). End to end: "
                "`ReadSideThroughput pipeline`, one thread runs the agent's classes as its reader and pipeline threads "
-               "do — drainInto, `EventDecoder`, `Correlator`, `SpanAssembler`, `OtlpEncoder` to "
+               "do — drainInto, `EventDecoder`, `Correlator`, `SpanAssembler`, `OtlpEncoder.encodeBytes` to "
                "`ExportTraceServiceRequest` bytes per 512 spans (no network) — on a ring refilled by the kernel "
                "between timed drains; time and bytes allocated per event by stage (thread allocation counter). "
                "Every process pinned to one CPU (`taskset`), JDK with G1.")
@@ -101,7 +101,7 @@ def read_side(runs, cmd, context):
 
 
 STAGES = ["read", "decode", "correlate", "assemble", "encode"]
-JMH_ORDER = {"drain": 0, "decode": 1, "correlateAssemble": 2, "encode": 3}
+JMH_ORDER = {"drain": 0, "decode": 1, "correlateAssemble": 2, "encode": 3, "encodeWithBuilders": 4}
 
 
 def agent_at_rate(runs, cmd, context):

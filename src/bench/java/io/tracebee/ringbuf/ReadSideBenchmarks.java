@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.tracebee.correlate.CorrelatedEvent;
 import io.tracebee.decode.TracedEvent;
+import io.tracebee.export.OtlpBuilderOracle;
 import io.tracebee.export.OtlpEncoder;
 import io.tracebee.span.Span;
 
@@ -31,7 +32,9 @@ import io.tracebee.span.Span;
  * (refilled by the kernel producer before each invocation, untimed)</li>
  * <li>{@code decode}: {@code EventDecoder.decode} of one drained batch (224 records)</li>
  * <li>{@code correlateAssemble}: {@code Correlator.correlate} + {@code SpanAssembler.assemble} of that batch</li>
- * <li>{@code encode}: {@code OtlpEncoder.encode(512 spans).toByteArray()}</li>
+ * <li>{@code encode}: {@code OtlpEncoder.encodeBytes(512 spans)}, what the OTLP exporter sends</li>
+ * <li>{@code encodeWithBuilders}: the same request through protobuf-java's generated builders and
+ * {@code toByteArray()}, as the encoder did before it wrote the bytes itself (the before of that change)</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -134,6 +137,12 @@ public class ReadSideBenchmarks {
     @Benchmark
     @OperationsPerInvocation(EXPORT)
     public byte[] encode(Batch b) {
-        return OtlpEncoder.encode(b.spans).toByteArray();
+        return OtlpEncoder.encodeBytes(b.spans);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EXPORT)
+    public byte[] encodeWithBuilders(Batch b) {
+        return OtlpBuilderOracle.encode(b.spans).toByteArray();
     }
 }

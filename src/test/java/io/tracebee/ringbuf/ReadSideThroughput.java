@@ -28,6 +28,9 @@ import io.tracebee.span.WallClock;
  *   pipeline [seconds=5] [ring_mib=16]    events/s end to end, time and bytes allocated per event by stage
  *   drain    [iterations=21] [ring_mib=16] the read step alone on a full ring: java-count (zero-copy visitor)
  *                                          and java-batch (drainInto, as RingBufferSource), median records/s
+ *   source   [seconds=5] [ring_mib=8] [events_per_s=50000]
+ *            the agent's RingBufferSource (50 ms poll, probes' 64 KiB wake-up threshold) under a producer paced
+ *            every millisecond: batches per second and records per batch it hands the pipeline, reader CPU
  * </pre>
  * Prints "result ..." lines of key=value.
  */
@@ -45,7 +48,7 @@ public final class ReadSideThroughput {
     public static void main(String[] args) {
         String mode = args.length > 0 ? args[0] : "pipeline";
         int param = args.length > 1 ? Integer.parseInt(args[1]) : -1;
-        int ringBytes = (args.length > 2 ? Integer.parseInt(args[2]) : 16) << 20;
+        int ringBytes = (args.length > 2 ? Integer.parseInt(args[2]) : mode.equals("source") ? 8 : 16) << 20;
         switch (mode) {
             case "pipeline" -> System.out.println(pipeline(ringBytes, (param > 0 ? param : 5) * 1_000_000_000L));
             case "drain" -> {
@@ -53,6 +56,8 @@ public final class ReadSideThroughput {
                 System.out.println(drain("java-count", ringBytes, iterations, 10));
                 System.out.println(drain("java-batch", ringBytes, iterations, 10));
             }
+            case "source" -> System.out.println(source(ringBytes,
+                    (param > 0 ? param : 5) * 1_000_000_000L, args.length > 3 ? Integer.parseInt(args[3]) : 50_000));
             default -> {
                 System.err.println("usage: ReadSideThroughput pipeline [seconds] [ring_mib] | drain [iterations] [ring_mib]");
                 System.exit(2);
@@ -126,7 +131,7 @@ public final class ReadSideThroughput {
                     pending.addAll(assembled);
                     while (pending.size() >= EXPORT_BATCH) {
                         List<Span> export = pending.subList(0, EXPORT_BATCH);
-                        encoded += OtlpEncoder.encode(export).toByteArray().length;
+                        encoded += OtlpEncoder.encodeBytes(export).length;
                         requests++;
                         export.clear();
                     }
@@ -167,6 +172,56 @@ public final class ReadSideThroughput {
             out.append(String.format(Locale.ROOT, " bytes_per_event_%s=%.1f", stage[i], (double) bytes[i] / events));
         }
         return out.toString();
+    }
+
+    /** The reader thread as the agent runs it, fed at a steady rate: how it batches. */
+    static String source(int ringBytes, long nanos, int rate) {
+        try (HttpEventsProducer producer = new HttpEventsProducer(ringBytes, 64 * 1024, PID, TARGET);
+                RingBufferSource source = RingBufferSource.open(producer.ringFd(),
+                        RingBufferSource.Options.defaults().withPollTimeoutMillis(50).withThreadName("bench-ringbuf"))) {
+            long[] records = new long[1];
+            source.batches().subscribe().with(b -> {
+                records[0] += b.count();
+                b.release();
+            });
+            source.start();
+            long[] before = producer.state();
+            long cpu0 = readerCpu();
+            long t0 = System.nanoTime();
+            long sent = 0;
+            long now;
+            while ((now = System.nanoTime()) - t0 < nanos) {
+                long due = (now - t0) * rate / 1_000_000_000L;
+                while (sent < due) {
+                    int n = (int) Math.min(4096, due - sent);
+                    producer.produce(n);
+                    sent += n;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            long produced = producer.state()[1] - before[1];
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (source.recordsRead() < produced && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long cpu = readerCpu() - cpu0;
+            long batches = source.emittedBatches() + source.droppedBatches();
+            return String.format(Locale.ROOT, "result impl=java mode=source rate=%d seconds=%.2f produced=%d read=%d"
+                            + " kernel_dropped=%d batches_per_s=%.0f records_per_batch=%.1f reader_cpu_ms_per_s=%.1f",
+                    rate, seconds, produced, source.recordsRead(), producer.state()[2] - before[2], batches / seconds,
+                    (double) source.recordsRead() / Math.max(1, batches), cpu / 1e6 / seconds);
+        }
+    }
+
+    /** CPU time of the source's reader thread, ns. */
+    private static long readerCpu() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("bench-ringbuf")) {
+                return THREADS.getThreadCpuTime(t.getId());
+            }
+        }
+        return 0;
     }
 
     /** Fills the ring, times draining it (the read step alone); median records/s over iterations after warmup. */
