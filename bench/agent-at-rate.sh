@@ -19,7 +19,7 @@
 #   step:  STEP_RATES, STEP_SECS each: where loss starts, and which stage loses first
 # Environment: QUICK, OUT, REPS, SECS, RATES, SOAK_RATE, SOAK_SECS, STEP_RATES, STEP_SECS, AGENT_ENV (extra
 # VAR=value pairs for the agent, e.g. AGENT_ENV='OTEL_BSP_MAX_QUEUE_SIZE=8192'), COL_PORT, COL_METRICS_PORT,
-# AGENT_PORT. Needs root, curl, python3, the agent jar (./mvnw package) and the test natives
+# AGENT_PORT, JAR (another build of the agent, e.g. for a before/after). Needs root, curl, python3, the agent jar (./mvnw package) and the test natives
 # (target/native-test, target/test-classes/bpf: built by the same package). Leaves no process behind.
 set -euo pipefail
 
@@ -30,8 +30,8 @@ if [ "$QUICK" = 1 ]; then
     REPS=${REPS:-1} SECS=${SECS:-5} SOAK_SECS=${SOAK_SECS:-10} STEP_RATES=${STEP_RATES:-"100000 200000"}
     STEP_SECS=${STEP_SECS:-5} WARM_SECS=${WARM_SECS:-5}
 else
-    REPS=${REPS:-3} SECS=${SECS:-15} SOAK_SECS=${SOAK_SECS:-60} STEP_RATES=${STEP_RATES:-"75000 100000 150000 200000"}
-    STEP_SECS=${STEP_SECS:-15} WARM_SECS=${WARM_SECS:-15}
+    REPS=${REPS:-3} SECS=${SECS:-12} SOAK_SECS=${SOAK_SECS:-60} STEP_RATES=${STEP_RATES:-"75000 100000 150000 200000"}
+    STEP_SECS=${STEP_SECS:-12} WARM_SECS=${WARM_SECS:-10}
 fi
 RATES=${RATES:-"1000 10000 50000"}
 SOAK_RATE=${SOAK_RATE:-50000}
@@ -40,7 +40,7 @@ COL_METRICS_PORT=${COL_METRICS_PORT:-28888}
 AGENT_PORT=${AGENT_PORT:-28687}
 AGENT_ENV=${AGENT_ENV:-}
 FIXTURES=$HOME/.cache/tracebee/fixtures
-JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+JAR=${JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
 INJECT=$ROOT/target/native-test/inject_http_events
 OBJ=$ROOT/target/test-classes/bpf/http_events_bench.bpf.o
 for f in "$JAR" "$INJECT" "$OBJ" "$FIXTURES/otelcol-tracebee" "$FIXTURES/httpserver-go1.26"; do

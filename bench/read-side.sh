@@ -10,9 +10,10 @@
 #   OUT=dir bench/read-side.sh         # writes dir/read-side.md and dir/read-side.json
 #
 # RUNS interleaved runs of: C drain and drain-copy (ringbuf_consumer), Java drain (ReadSideThroughput drain),
-# Java end to end (ReadSideThroughput pipeline, SECS s after warm-up); then JMH_RUNS forks of
+# Java end to end (ReadSideThroughput pipeline, SECS s after warm-up), the agent's RingBufferSource under a paced
+# producer (ReadSideThroughput source, SOURCE_RATES events/s for SOURCE_SECS s, unpinned); then JMH_RUNS forks of
 # src/bench/java ReadSideBenchmarks with -prof gc. Each process pinned to CPU $CPU (default: the last).
-# Environment: QUICK, OUT, RUNS, SECS, JMH_RUNS, CPU, JAVA_OPTS (default -XX:+UseG1GC, the agent's collector on
+# Environment: QUICK, OUT, RUNS, SECS, SOURCE_RATES, SOURCE_SECS, JMH_RUNS, CPU, JAVA_OPTS (default -XX:+UseG1GC, the agent's collector on
 # this machine; taskset alone would make the JVM pick Serial). Builds the bench profile's test classes
 # (./mvnw -Pbench test-compile) when they are missing. Root (BPF_PROG_TEST_RUN, ring-buffer maps).
 set -euo pipefail
@@ -28,6 +29,8 @@ else
     JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 3 -w 1s -i 5 -r 1s"}
 fi
 CPU=${CPU:-$(($(nproc) - 1))}
+SOURCE_RATES=${SOURCE_RATES:-"10000 50000"}
+SOURCE_SECS=${SOURCE_SECS:-$SECS}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseG1GC"}
 cd "$ROOT"
 if [ ! -f target/test-classes/META-INF/BenchmarkList ] || [ ! -f target/bench-classpath.txt ] \
@@ -62,8 +65,8 @@ for line in sys.stdin:
     impl = d["impl"]
     if impl == "c":
         d["impl"] = "c-" + d["mode"]
-    elif d.get("mode") == "pipeline":
-        d["impl"] = "pipeline"
+    elif d.get("mode") in ("pipeline", "source"):
+        d["impl"] = d["mode"]
     if "median_records_per_s" in d:
         d["records_per_s"] = d["median_records_per_s"]
     print(json.dumps(d))' "$1"
@@ -78,6 +81,10 @@ for run in $(seq "$RUNS"); do
         | tojson "$run" >> "$RUNS_FILE"
     taskset -c "$CPU" java $JAVA_OPTS -cp "$CP" io.tracebee.ringbuf.ReadSideThroughput pipeline "$SECS" 16 \
         | tojson "$run" >> "$RUNS_FILE"
+    for rate in $SOURCE_RATES; do
+        java $JAVA_OPTS -cp "$CP" io.tracebee.ringbuf.ReadSideThroughput source "$SOURCE_SECS" 8 "$rate" \
+            | tojson "$run" >> "$RUNS_FILE"
+    done
 done
 # shellcheck disable=SC2086
 for run in $(seq "$JMH_RUNS"); do

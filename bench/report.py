@@ -86,6 +86,25 @@ def read_side(runs, cmd, context):
         out.append(f"| total | {fmt(total, 1)} | 100 % | "
                    f"{fmt(med([sum(r[f'bytes_per_event_{s}'] for s in STAGES) for r in p]), 0)} |")
         out.append("")
+    src = by.get("source", [])
+    if src:
+        out.append("### The reader thread under a steady stream (`RingBufferSource`, as the agent runs it)")
+        out.append("")
+        out.append("`ReadSideThroughput source`: the producer runs every millisecond at a fixed rate with the probes' "
+                   "64 KiB wake-up threshold; the agent's `RingBufferSource` (50 ms poll, 256 KiB batches) hands "
+                   "batches to a subscriber that counts. The pipeline queue between reader and pipeline thread "
+                   "holds 64 batches, so records per batch sets how much time it buffers.")
+        out.append("")
+        out.append("| Events/s | batches/s | records per batch | 64-batch queue holds, ms | reader CPU, ms per s | "
+                   "kernel drops |")
+        out.append("|---:|---:|---:|---:|---:|---:|")
+        for rate in sorted({r["rate"] for r in src}):
+            rs = [r for r in src if r["rate"] == rate]
+            out.append(f"| {rate:,} | {mmm([r['batches_per_s'] for r in rs])} | "
+                       f"{mmm([r['records_per_batch'] for r in rs], 1)} | "
+                       f"{mmm([64 * r['records_per_batch'] / rate * 1000 for r in rs])} | "
+                       f"{mmm([r['reader_cpu_ms_per_s'] for r in rs], 1)} | {sum(r['kernel_dropped'] for r in rs)} |")
+        out.append("")
     jmh = [r for r in runs if r["impl"] == "jmh"]
     if jmh:
         out.append("### JMH (`-prof gc`), one operation = one event or span")

@@ -109,17 +109,8 @@ public class ReadSideBenchmarks {
 
     @Benchmark
     @OperationsPerInvocation(FILL)
-    public int drain(Ring ring) {
-        int total = 0;
-        for (;;) {
-            EventBatch b = ring.pool.acquire();
-            int n = ring.reader.drainInto(b, ReadSideThroughput.BATCH_BYTES);
-            b.release();
-            if (n == 0) {
-                return total;
-            }
-            total += n;
-        }
+    public long drain(Ring ring) {
+        return RingBufferThroughput.drainPooled(ring.reader, ring.pool, ReadSideThroughput.BATCH_BYTES);
     }
 
     @Benchmark

@@ -25,16 +25,10 @@ public final class HttpEventsProducer implements AutoCloseable {
 
     /** A ring of ringBytes; wakeupBytes as the probes' tb_wakeup_bytes (0: the kernel's adaptive wake-up). */
     public HttpEventsProducer(int ringBytes, long wakeupBytes, int pid, long target) {
-        BpfObject obj = BpfObject.openResource("bpf/http_events_bench.bpf.o");
-        try {
-            obj.setMapMaxEntries("events", ringBytes).setRodata("wakeup_threshold", wakeupBytes).load();
-        } catch (RuntimeException e) {
-            obj.close();
-            throw e;
-        }
-        this.object = obj;
-        this.produce = obj.program("produce");
-        this.state = obj.map("state");
+        this.object = BenchProducer.load("bpf/http_events_bench.bpf.o",
+                obj -> obj.setMapMaxEntries("events", ringBytes).setRodata("wakeup_threshold", wakeupBytes));
+        this.produce = object.program("produce");
+        this.state = object.map("state");
         params.putInt(4, pid).putLong(8, target);
     }
 

@@ -243,15 +243,7 @@ public final class ReadSideThroughput {
                 if (impl.equals("java-count")) {
                     reader.drain(counter);
                 } else {
-                    for (;;) {
-                        EventBatch b = pool.acquire();
-                        int n = reader.drainInto(b, BATCH_BYTES);
-                        count[0] += n;
-                        b.release();
-                        if (n == 0) {
-                            break;
-                        }
-                    }
+                    count[0] += RingBufferThroughput.drainPooled(reader, pool, BATCH_BYTES);
                 }
                 long t1 = System.nanoTime();
                 if (count[0] != produced) {
