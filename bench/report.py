@@ -189,13 +189,20 @@ def agent_at_rate(runs, cmd, context):
         verdict = "zero loss" if not loss(r) and r["collector_accepted"] == r["injected"] else describe_loss(r)
         out.append(f"Soak, {r['rate']:,} spans/s for {fmt(r['seconds'])} s: **{verdict}** "
                    f"({r['collector_accepted']:,} of {r['injected']:,} spans received by the collector).")
-    first = next((r for r in sorted(rows, key=lambda r: r["rate"]) if loss(r)), None)
+    measured = [r for r in runs if r["phase"] != "idle"]
+    first = next((r for r in sorted(measured, key=lambda r: r["rate"]) if loss(r)), None)
     if first:
-        out.append(f"Loss starts at {first['rate']:,} spans/s asked ({fmt(first['injector_rate'])} injected/s): "
-                   f"{describe_loss(first)}; first stage to lose: **{first_stage(first)}**; busiest thread: "
-                   f"{busiest(first)}.")
-    elif rows:
-        out.append(f"No loss up to {max(r['rate'] for r in rows):,} spans/s asked.")
+        out.append(f"Loss first seen at {first['rate']:,} spans/s asked ({first['phase']} run): {describe_loss(first)}.")
+    elif measured:
+        out.append(f"No loss up to {max(r['rate'] for r in measured):,} spans/s asked.")
+    for r in soak + [r for r in rows if r["phase"] == "step" and loss(r)][:1]:
+        ring_ms = 1000 * RING_EVENTS / r["rate"]
+        queue_ms = 1000 * EXPORT_QUEUE / r["rate"]
+        out.append(f"At {r['rate']:,} spans/s the buffers hold: kernel ring (8 MiB, {RING_EVENTS:,} records) "
+                   f"{fmt(ring_ms)} ms; export queue ({EXPORT_QUEUE:,} spans, default OTEL_BSP_MAX_QUEUE_SIZE) "
+                   f"{fmt(queue_ms)} ms, while one export of up to 512 spans took {fmt(r['otlp_export_ms_mean'], 1)} ms "
+                   f"on average and {fmt(r['otlp_export_ms_max'])} ms at most (exports are one at a time); "
+                   f"the agent's busiest thread used {busiest(r)}, the whole agent {fmt(r['cpu_cores'], 2)} cores.")
     slow = [r for r in rows if r["injector_rate"] < 0.95 * r["rate"]]
     if slow:
         out.append("The injector fell short of the asked rate at " + ", ".join(f"{r['rate']:,}" for r in slow) +
@@ -218,14 +225,9 @@ def describe_loss(r):
     return ", ".join(parts) if parts else "no counted loss"
 
 
-def first_stage(r):
-    if r["kernel_ringbuf_full"]:
-        return "kernel: the ring was full (the reader did not drain it in time)"
-    if r["reader_dropped"]:
-        return "reader: the 64-batch queue to the pipeline thread was full (pipeline thread behind)"
-    if r["otlp_dropped"]:
-        return "export: the batch processor's queue (OTEL_BSP_MAX_QUEUE_SIZE) was full (exporter behind)"
-    return "collector"
+# The agent's default ring (8 MiB) in 1,168-byte slots of tb_http_server_event, and OTEL_BSP_MAX_QUEUE_SIZE's default.
+RING_EVENTS = (8 << 20) // 1168
+EXPORT_QUEUE = 2048
 
 
 def busiest(r):
