@@ -26,13 +26,6 @@ public record TcpConnection(byte[] local, int localPort, byte[] peer, int peerPo
     }
 
     static String text(byte[] a) {
-        if (a.length == 4) {
-            return dotted(a, 0);
-        }
-        if (a.length == 16 && ipv4Mapped(a)) {
-            // the common case, done without an InetAddress (two per span: most of what assembling one allocated)
-            return dotted(a, 12);
-        }
         try {
             // getByAddress returns an Inet4Address for IPv4-mapped addresses
             InetAddress addr = InetAddress.getByAddress(a);
@@ -41,27 +34,6 @@ public record TcpConnection(byte[] local, int localPort, byte[] peer, int peerPo
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("address of " + a.length + " bytes", e);
         }
-    }
-
-    /** ::ffff:a.b.c.d, which InetAddress also prints as the IPv4 address. */
-    private static boolean ipv4Mapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
-    }
-
-    private static String dotted(byte[] a, int at) {
-        StringBuilder s = new StringBuilder(15);
-        for (int i = 0; i < 4; i++) {
-            if (i > 0) {
-                s.append('.');
-            }
-            s.append(a[at + i] & 0xff);
-        }
-        return s.toString();
     }
 
     /** Java prints IPv6 uncompressed ("0:0:0:0:0:0:0:1"): shorten the longest zero run to "::". */

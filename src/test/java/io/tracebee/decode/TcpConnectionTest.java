@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
-/** Addresses as text: the IPv4 fast path prints what InetAddress prints. */
+/** Addresses as text: IPv4 and IPv4-mapped as InetAddress prints them, IPv6 compressed. */
 class TcpConnectionTest {
 
     private static byte[] mapped(int a, int b, int c, int d) {
