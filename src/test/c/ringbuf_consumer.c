@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Reference C consumer for the ring-buffer read benchmark (docs/BENCHMARKS.md). Loads
- * ringbuf_bench.bpf.o and counts records with libbpf's ring_buffer__consume/poll.
+ * ringbuf_bench.bpf.o (64-byte records) or http_events_bench.bpf.o (real struct tb_http_server_event records;
+ * the slot size is sizeof that struct) and counts records with libbpf's ring_buffer__consume/poll.
  *
  *   ringbuf_consumer OBJ drain  [ring_mib=16] [iterations=21]
  *       fill the ring with the in-kernel producer, then time one ring_buffer__consume of it
@@ -26,8 +27,12 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/types.h>
 
-#define RECORD_SLOT 72 /* 64-byte record + 8-byte ring header */
+#include "../../main/bpf/include/tracebee.h"
+
+/* 64-byte record + 8-byte ring header, unless the object emits struct tb_http_server_event (record_slot()) */
+static uint32_t record_slot_bytes = 72;
 
 struct bench_state {
 	uint64_t next_seq;
@@ -119,6 +124,14 @@ static int set_rodata_u64(struct bpf_object *obj, const char *var, uint64_t valu
 	return -ENOENT;
 }
 
+/* The ring slot of the object's records: http_events_bench.bpf.o (it has the "drops" map) emits tb_http_server_event. */
+static uint32_t record_slot(struct bpf_object *obj)
+{
+	if (!bpf_object__find_map_by_name(obj, "drops"))
+		return 72;
+	return (uint32_t)((sizeof(struct tb_http_server_event) + 8 + 7) & ~7U);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -161,6 +174,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "load: %s\n", strerror(-err));
 		return 1;
 	}
+	record_slot_bytes = record_slot(obj);
 	prog_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "produce"));
 	state_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "state"));
 	rb = ring_buffer__new(bpf_map__fd(events), strcmp(mode, "drain-copy") == 0 ? copy_cb : count_cb, NULL, NULL);
@@ -171,7 +185,7 @@ int main(int argc, char **argv)
 
 	if (strcmp(mode, "drain") == 0 || strcmp(mode, "drain-copy") == 0) {
 		int iterations = param > 0 ? (int)param : 21;
-		uint32_t fill = (uint32_t)((ring_mib << 20) / RECORD_SLOT - 1);
+		uint32_t fill = (uint32_t)((ring_mib << 20) / record_slot_bytes - 1);
 		double *rates = calloc((size_t)iterations, sizeof(double));
 
 		for (int i = 0; i < iterations; i++) {
@@ -195,8 +209,8 @@ int main(int argc, char **argv)
 			rates[i] = consumed / (t1 - t0);
 		}
 		qsort(rates, (size_t)iterations, sizeof(double), cmp_double);
-		printf("result impl=c mode=%s ring_mib=%ld records_per_drain=%u iterations=%d median_records_per_s=%.0f min=%.0f max=%.0f\n",
-		       mode, ring_mib, fill, iterations, rates[iterations / 2], rates[0], rates[iterations - 1]);
+		printf("result impl=c mode=%s ring_mib=%ld record_slot=%u records_per_drain=%u iterations=%d median_records_per_s=%.0f min=%.0f max=%.0f\n",
+		       mode, ring_mib, record_slot_bytes, fill, iterations, rates[iterations / 2], rates[0], rates[iterations - 1]);
 	} else if (strcmp(mode, "stream") == 0) {
 		double seconds = param > 0 ? (double)param : 5;
 		struct bench_state before = state(), after;

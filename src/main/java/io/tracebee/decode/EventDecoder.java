@@ -33,6 +33,7 @@ public final class EventDecoder {
     private final ManualSpanChunks manualChunks = new ManualSpanChunks();
     private final GlobalApiRecords globalRecords = new GlobalApiRecords();
     private final LongAdder processStatePurged = new LongAdder();
+    private final RepeatedStrings repeated = new RepeatedStrings();
 
     /** Decodes {@code count} records laid out in {@code data} at the given offsets and lengths. */
     public List<TracedEvent> decode(byte[] data, int[] offsets, int[] lengths, int count) {
@@ -167,37 +168,37 @@ public final class EventDecoder {
                 inode);
     }
 
-    private static HttpServerEvent httpServer(byte[] d, int off, EventHeader h) {
+    private HttpServerEvent httpServer(byte[] d, int off, EventHeader h) {
         int pathLen = u16(d, off + HS_PATH_LEN, HTTP_PATH_MAX);
         return new HttpServerEvent(
                 h,
                 Short.toUnsignedInt((short) SHORT.get(d, off + HS_STATUS)),
                 d[off + HS_PROTO_MAJOR] & 0xff,
                 d[off + HS_PROTO_MINOR] & 0xff,
-                ascii(d, off + HS_METHOD, u16(d, off + HS_METHOD_LEN, HTTP_METHOD_MAX)),
+                repeatedAscii(d, off + HS_METHOD, u16(d, off + HS_METHOD_LEN, HTTP_METHOD_MAX)),
                 utf8(d, off + HS_PATH, pathLen),
                 pathLen == HTTP_PATH_MAX,
-                utf8(d, off + HS_PATTERN, u16(d, off + HS_PATTERN_LEN, HTTP_PATTERN_MAX)),
-                utf8(d, off + HS_ROUTE, u16(d, off + HS_ROUTE_LEN, HTTP_ROUTE_MAX)),
+                repeatedUtf8(d, off + HS_PATTERN, u16(d, off + HS_PATTERN_LEN, HTTP_PATTERN_MAX)),
+                repeatedUtf8(d, off + HS_ROUTE, u16(d, off + HS_ROUTE_LEN, HTTP_ROUTE_MAX)),
                 HttpServerEvent.RouteSource.of(d[off + HS_ROUTE_SOURCE] & 0xff),
                 ascii(d, off + HS_REMOTE_ADDR, u16(d, off + HS_REMOTE_LEN, HTTP_ADDR_MAX)),
-                utf8(d, off + HS_HOST, u16(d, off + HS_HOST_LEN, HTTP_HOST_MAX)),
+                repeatedUtf8(d, off + HS_HOST, u16(d, off + HS_HOST_LEN, HTTP_HOST_MAX)),
                 utf8(d, off + HS_QUERY, u16(d, off + HS_QUERY_LEN, HTTP_QUERY_MAX)),
                 (((short) SHORT.get(d, off + HS_FLAGS)) & HTTP_FLAG_TLS) != 0,
                 connection(d, off + HS_CONN),
                 ascii(d, off + HS_TRACESTATE, u16(d, off + HS_TRACESTATE_LEN, TRACESTATE_MAX)));
     }
 
-    private static HttpClientEvent httpClient(byte[] d, int off, EventHeader h) {
+    private HttpClientEvent httpClient(byte[] d, int off, EventHeader h) {
         int flags = Short.toUnsignedInt((short) SHORT.get(d, off + HC_FLAGS));
         return new HttpClientEvent(
                 h,
                 Short.toUnsignedInt((short) SHORT.get(d, off + HC_STATUS)),
                 d[off + HC_PROTO_MAJOR] & 0xff,
                 d[off + HC_PROTO_MINOR] & 0xff,
-                ascii(d, off + HC_METHOD, u16(d, off + HC_METHOD_LEN, HTTP_METHOD_MAX)),
-                ascii(d, off + HC_SCHEME, u16(d, off + HC_SCHEME_LEN, HTTP_SCHEME_MAX)),
-                utf8(d, off + HC_HOST, u16(d, off + HC_HOST_LEN, HTTP_HOST_MAX)),
+                repeatedAscii(d, off + HC_METHOD, u16(d, off + HC_METHOD_LEN, HTTP_METHOD_MAX)),
+                repeatedAscii(d, off + HC_SCHEME, u16(d, off + HC_SCHEME_LEN, HTTP_SCHEME_MAX)),
+                repeatedUtf8(d, off + HC_HOST, u16(d, off + HC_HOST_LEN, HTTP_HOST_MAX)),
                 utf8(d, off + HC_PATH, u16(d, off + HC_PATH_LEN, HTTP_PATH_MAX)),
                 utf8(d, off + HC_QUERY, u16(d, off + HC_QUERY_LEN, HTTP_QUERY_MAX)),
                 (flags & HTTP_CLIENT_FLAG_ERROR) != 0,
@@ -317,5 +318,14 @@ public final class EventDecoder {
 
     private static String utf8(byte[] d, int at, int len) {
         return len == 0 ? "" : new String(d, at, len, StandardCharsets.UTF_8);
+    }
+
+    /** A field whose values repeat across events (method, pattern, host): the same String again, not a new one. */
+    private String repeatedAscii(byte[] d, int at, int len) {
+        return repeated.get(d, at, len, StandardCharsets.ISO_8859_1);
+    }
+
+    private String repeatedUtf8(byte[] d, int at, int len) {
+        return repeated.get(d, at, len, StandardCharsets.UTF_8);
     }
 }

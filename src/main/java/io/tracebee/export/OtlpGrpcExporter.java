@@ -3,24 +3,33 @@ package io.tracebee.export;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptors;
 import io.grpc.ConnectivityState;
 import io.grpc.Context;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.MutinyTraceServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.smallrye.mutiny.Uni;
 import io.tracebee.span.Span;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -47,7 +56,9 @@ public final class OtlpGrpcExporter implements SpanExporter {
 
     private final OtlpExporterConfig config;
     private final ManagedChannel channel;
-    private final MutinyTraceServiceGrpc.MutinyTraceServiceStub stub;
+    /** The channel, with the configured headers attached. */
+    private final Channel calls;
+    private final String compression;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean shutdown = new AtomicBoolean();
     private volatile long lastPartialSuccessLog;
@@ -60,7 +71,7 @@ public final class OtlpGrpcExporter implements SpanExporter {
     public OtlpGrpcExporter(OtlpExporterConfig config, ManagedChannel channel) {
         this.config = config;
         this.channel = channel;
-        MutinyTraceServiceGrpc.MutinyTraceServiceStub s = MutinyTraceServiceGrpc.newMutinyStub(channel);
+        Channel c = channel;
         if (!config.headers().isEmpty()) {
             Metadata metadata = new Metadata();
             for (Map.Entry<String, String> h : config.headers().entrySet()) {
@@ -70,12 +81,10 @@ public final class OtlpGrpcExporter implements SpanExporter {
                 }
                 metadata.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER), h.getValue());
             }
-            s = s.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+            c = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
         }
-        if (config.compression().equals("gzip")) {
-            s = s.withCompression("gzip");
-        }
-        this.stub = s;
+        this.calls = c;
+        this.compression = config.compression().equals("gzip") ? "gzip" : null;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tracebee-otlp-retry");
             t.setDaemon(true);
@@ -124,7 +133,7 @@ public final class OtlpGrpcExporter implements SpanExporter {
             return Uni.createFrom().item(ExportResult.ok());
         }
         try {
-            ExportTraceServiceRequest request = OtlpEncoder.encode(spans);
+            byte[] request = OtlpEncoder.encodeBytes(spans);
             return attempt(request, 1, System.nanoTime())
                     .onFailure().recoverWithItem(ExportResult::failure);
         } catch (RuntimeException e) {
@@ -132,7 +141,7 @@ public final class OtlpGrpcExporter implements SpanExporter {
         }
     }
 
-    private Uni<ExportResult> attempt(ExportTraceServiceRequest request, int attempt, long firstCallNanos) {
+    private Uni<ExportResult> attempt(byte[] request, int attempt, long firstCallNanos) {
         reconnectNow();
         return call(request)
                 .map(this::toResult)
@@ -169,16 +178,63 @@ public final class OtlpGrpcExporter implements SpanExporter {
         }
     }
 
-    /** One gRPC call with its own deadline; cancelling the subscription cancels the call. */
-    private Uni<ExportTraceServiceResponse> call(ExportTraceServiceRequest request) {
+    /**
+     * One gRPC call of TraceService/Export with its own deadline, sending the request's bytes as encoded; cancelling
+     * the subscription cancels the call.
+     */
+    private Uni<ExportTraceServiceResponse> call(byte[] request) {
         return Uni.createFrom().emitter(emitter -> {
             Context.CancellableContext context = Context.current().withCancellation();
             emitter.onTermination(() -> context.cancel(null));
-            context.run(() -> stub.withDeadlineAfter(config.timeout().toNanos(), TimeUnit.NANOSECONDS)
-                    .export(request)
-                    .subscribe().with(emitter::complete, emitter::fail));
+            CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            if (compression != null) {
+                options = options.withCompression(compression);
+            }
+            CallOptions callOptions = options;
+            context.run(() -> ClientCalls.asyncUnaryCall(calls.newCall(EXPORT, callOptions), request,
+                    new StreamObserver<ExportTraceServiceResponse>() {
+                        private ExportTraceServiceResponse response = ExportTraceServiceResponse.getDefaultInstance();
+
+                        @Override
+                        public void onNext(ExportTraceServiceResponse value) {
+                            response = value;
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            emitter.fail(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            emitter.complete(response);
+                        }
+                    }));
         });
     }
+
+    /** TraceService/Export with the request already in its wire form (OtlpEncoder.encodeBytes). */
+    private static final MethodDescriptor<byte[], ExportTraceServiceResponse> EXPORT =
+            MethodDescriptor.<byte[], ExportTraceServiceResponse>newBuilder()
+                    .setType(MethodDescriptor.MethodType.UNARY)
+                    .setFullMethodName(TraceServiceGrpc.getExportMethod().getFullMethodName())
+                    .setRequestMarshaller(new MethodDescriptor.Marshaller<byte[]>() {
+                        @Override
+                        public InputStream stream(byte[] value) {
+                            return new ByteArrayInputStream(value);
+                        }
+
+                        @Override
+                        public byte[] parse(InputStream stream) {
+                            try {
+                                return stream.readAllBytes();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }
+                    })
+                    .setResponseMarshaller(ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+                    .build();
 
     private ExportResult toResult(ExportTraceServiceResponse response) {
         if (!response.hasPartialSuccess()) {

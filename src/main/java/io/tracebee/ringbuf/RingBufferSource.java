@@ -20,6 +20,16 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 public final class RingBufferSource implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RingBufferSource.class);
     private static final int FINAL_DRAINS = 64;
+    /**
+     * After a drain of less than 1/COALESCE_FRACTION of a batch, the reader waits COALESCE_NANOS before the next one.
+     * Draining again at once hands the pipeline a batch per record or two while producers are writing (a wake-up
+     * lands mid-burst), and the bounded queue to the pipeline thread counts batches, not records: at 50k events/s
+     * those tiny batches filled it within milliseconds of a pipeline-thread stall and the reader dropped
+     * (docs/BENCHMARKS.md, agent at rate). 1 ms adds at most that to a span's latency; the 8 MiB ring holds
+     * thousands of events per millisecond of waiting.
+     */
+    private static final int COALESCE_FRACTION = 4;
+    private static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** Tuning of the reader. */
     public record Options(int maxBatchBytes, int pollTimeoutMillis, int pooledBatches, String threadName) {
@@ -166,8 +176,14 @@ public final class RingBufferSource implements AutoCloseable {
             while (running) {
                 long before = reader.position();
                 drainOnce();
-                if (reader.position() != before) {
+                long drained = reader.position() - before;
+                if (drained != 0) {
                     idle = 0;
+                    if (drained < options.maxBatchBytes() / COALESCE_FRACTION) {
+                        // A small batch: let records gather before the next drain, so a steady stream arrives in
+                        // batches of ~1 ms rather than of the one or two records committed since the last look.
+                        LockSupport.parkNanos(COALESCE_NANOS);
+                    }
                     continue;
                 }
                 if (reader.pendingBytes() > 0) {

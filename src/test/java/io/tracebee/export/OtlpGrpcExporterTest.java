@@ -34,9 +34,29 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class OtlpGrpcExporterTest {
+
+    /**
+     * Outside Quarkus, SmallRye sets its context manager up lazily, on the first Uni made from a completion stage,
+     * and that first set-up can fail with "ContextManagerProvider already set" (in whichever thread gets there:
+     * forceFlush in the test thread, or the exporter's worker, which then counts a non-retryable failure). Get it
+     * done here, before any test runs.
+     */
+    @BeforeAll
+    static void contextPropagationReady() {
+        for (int i = 0; i < 2; i++) {
+            try {
+                io.smallrye.mutiny.Uni.createFrom().completionStage(
+                        java.util.concurrent.CompletableFuture.completedFuture(1)).await().indefinitely();
+                return;
+            } catch (IllegalStateException e) {
+                // the provider is set now
+            }
+        }
+    }
     private static final RetryPolicy FAST_RETRY = new RetryPolicy(5, Duration.ofMillis(20), Duration.ofMillis(80), 2.0,
             Duration.ofSeconds(10));
     private static final Metadata.Key<String> TENANT = Metadata.Key.of("x-tenant", Metadata.ASCII_STRING_MARSHALLER);

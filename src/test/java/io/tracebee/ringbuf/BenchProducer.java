@@ -27,19 +27,23 @@ final class BenchProducer implements AutoCloseable {
 
     /** wakeupThreshold > 0: wake the reader only when that many bytes are pending (else the kernel's adaptive wake-up). */
     BenchProducer(int ringBytes, int discardEvery, long wakeupThreshold) {
-        BpfObject obj = BpfObject.openResource("bpf/ringbuf_bench.bpf.o");
+        this.object = load("bpf/ringbuf_bench.bpf.o", obj -> obj.setMapMaxEntries("events", ringBytes)
+                .setRodata("discard_every", discardEvery)
+                .setRodata("wakeup_threshold", wakeupThreshold));
+        this.produce = object.program("produce");
+        this.state = object.map("state");
+    }
+
+    /** Opens a test BPF object, configures it and loads it; closed again if either fails. */
+    static BpfObject load(String resource, java.util.function.Consumer<BpfObject> configure) {
+        BpfObject obj = BpfObject.openResource(resource);
         try {
-            obj.setMapMaxEntries("events", ringBytes)
-                    .setRodata("discard_every", discardEvery)
-                    .setRodata("wakeup_threshold", wakeupThreshold)
-                    .load();
+            configure.accept(obj);
+            return obj.load();
         } catch (RuntimeException e) {
             obj.close();
             throw e;
         }
-        this.object = obj;
-        this.produce = obj.program("produce");
-        this.state = obj.map("state");
     }
 
     int ringFd() {

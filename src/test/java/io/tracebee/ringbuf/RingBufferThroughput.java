@@ -57,6 +57,20 @@ public final class RingBufferThroughput {
         }
     }
 
+    /** Drains the ring into pooled batches of at most maxBytes, as RingBufferSource does, until empty; returns records. */
+    static long drainPooled(RingBufferReader reader, EventBatchPool pool, int maxBytes) {
+        long total = 0;
+        for (;;) {
+            EventBatch b = pool.acquire();
+            int n = reader.drainInto(b, maxBytes);
+            b.release();
+            if (n == 0) {
+                return total;
+            }
+            total += n;
+        }
+    }
+
     /** Fills the ring, times draining it; median records/s over iterations after warmup rounds. */
     static Result drain(String impl, int ringBytes, int iterations, int warmup) {
         try (BenchProducer producer = new BenchProducer(ringBytes, 0);
@@ -81,15 +95,7 @@ public final class RingBufferThroughput {
                         reader.drain(counter);
                         break;
                     case "java-batch":
-                        for (;;) {
-                            EventBatch b = pool.acquire();
-                            int n = reader.drainInto(b, BATCH_BYTES);
-                            count[0] += n;
-                            b.release();
-                            if (n == 0) {
-                                break;
-                            }
-                        }
+                        count[0] += drainPooled(reader, pool, BATCH_BYTES);
                         break;
                     case "java-batch-new":
                         for (;;) {

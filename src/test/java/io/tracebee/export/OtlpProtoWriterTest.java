@@ -1,0 +1,45 @@
+package io.tracebee.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracebee.span.Attributes;
+import io.tracebee.span.Span;
+import io.tracebee.span.SpanKind;
+import io.tracebee.span.StatusCode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The writer's bytes are exactly what protobuf-java's builders make of the same batch. */
+class OtlpProtoWriterTest {
+
+    private static void sameAsBuilders(List<Span> spans) {
+        assertThat(OtlpEncoder.encodeBytes(spans)).isEqualTo(OtlpBuilderOracle.encode(spans).toByteArray());
+    }
+
+    @Test
+    void manualSpanWithEveryValueTypeEventsLinksAndDroppedCounts() {
+        sameAsBuilders(List.of(TestSpans.manual()));
+    }
+
+    @Test
+    void severalResourcesScopesKindsAndStatuses() {
+        Span server = TestSpans.with(TestSpans.span(TestSpans.TRACE_ID, "00f067aa0ba902b7", "53995c3f42cd8ad8",
+                "GET /books/{id}", 1700000000000000000L, 1700000000002000000L), SpanKind.SERVER,
+                Attributes.builder().put("http.request.method", "GET").put("http.response.status_code", 500)
+                        .put("url.path", "/books/ü").put("ok", false).put("ratio", 0.0).put("zero", 0L).build(),
+                StatusCode.ERROR, "");
+        Span message = TestSpans.with(TestSpans.span(TestSpans.TRACE_ID, "00f067aa0ba902b8", null, "", 0, 0),
+                SpanKind.CLIENT, Attributes.empty(), StatusCode.UNSET, "only a message");
+        Span other = TestSpans.withResource(TestSpans.span(TestSpans.TRACE_ID, "00f067aa0ba902b9", null, "db", 5, 6),
+                TestSpans.INVENTORY, "database/sql");
+        sameAsBuilders(List.of(server, message, other, TestSpans.manual(), server));
+    }
+
+    @Test
+    void largeBatchAndEmptyBatch() {
+        List<Span> spans = new ArrayList<>(TestSpans.many(2000));
+        sameAsBuilders(spans);
+        sameAsBuilders(List.of());
+    }
+}
