@@ -35,8 +35,9 @@ public enum Knob {
             "longest wait before spans that do not fill a batch are exported"),
     BSP_EXPORT_TIMEOUT(Group.EXPORT, "OTEL_BSP_EXPORT_TIMEOUT", ValueType.millis(0), Default.of("30000"),
             "longest one export may take, retries included; 0: no limit"),
-    BSP_MAX_QUEUE_SIZE(Group.EXPORT, "OTEL_BSP_MAX_QUEUE_SIZE", ValueType.integer(1), Default.of("2048"),
-            "spans queued per exporter; more are dropped and counted"),
+    BSP_MAX_QUEUE_SIZE(Group.EXPORT, "OTEL_BSP_MAX_QUEUE_SIZE", ValueType.integer(1), Default.of("16384"),
+            "spans queued per exporter; more are dropped and counted. Not the SDKs' 2048: an agent exports for"
+            + " many processes, and 2048 spans last 41 ms at 50,000 spans/s (docs/BENCHMARKS.md)"),
     BSP_MAX_EXPORT_BATCH_SIZE(Group.EXPORT, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", ValueType.integer(1), Default.of("512"),
             "spans per export call (at most the queue size)"),
     EXPORT_RETRY_MAX_ELAPSED(Group.EXPORT, "TRACEBEE_EXPORT_RETRY_MAX_ELAPSED", ValueType.millis(0),

@@ -77,14 +77,14 @@ class SettingsTest {
         Settings s = new Settings(Map.of(Knob.BSP_MAX_QUEUE_SIZE, "lots"),
                 Map.of("TRACEBEE_HTTP_INJECT", "maybe", "OTEL_TRACES_SAMPLER", "jaeger_remote"), config);
 
-        assertThat(s.getInt(Knob.BSP_MAX_QUEUE_SIZE)).isEqualTo(2048);
+        assertThat(s.getInt(Knob.BSP_MAX_QUEUE_SIZE)).isEqualTo(16384);
         assertThat(s.getSwitch(Knob.HTTP_INJECT)).isTrue();
         assertThat(s.getMillis(Knob.BSP_SCHEDULE_DELAY)).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.getOrDefault(Knob.TRACES_SAMPLER)).isEqualTo("parentbased_always_on");
         assertThat(s.value(Knob.BSP_MAX_QUEUE_SIZE).source()).isEqualTo(Settings.Source.DEFAULT);
         assertThat(s.warnings()).containsExactly(
                 "OTEL_BSP_MAX_QUEUE_SIZE=lots from flag --bsp-max-queue-size is not an integer of at least 1; "
-                        + "using the default: 2048",
+                        + "using the default: 16384",
                 "TRACEBEE_HTTP_INJECT=maybe from the environment is not on or off; using the default: on",
                 "OTEL_BSP_SCHEDULE_DELAY=soon from application.properties (otel.bsp.schedule.delay) is not a whole "
                         + "number of milliseconds; using the default: 1000",

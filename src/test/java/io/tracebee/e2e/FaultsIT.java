@@ -116,7 +116,7 @@ class FaultsIT {
     /**
      * A 4 KiB ring read every 200 ms overflows under a burst of concurrent requests: what the kernel could not write
      * is counted, every other request is delivered or counted where it was lost (the ring is drained in batches of a
-     * few records, and at start the pipeline thread may fall a 64-batch queue behind: the reader then drops, and
+     * few records, and at start the pipeline thread may fall its batch queue behind: the reader then drops, and
      * counts), and tracing goes on.
      */
     @Test

@@ -66,7 +66,7 @@ class ExportersTest {
         assertThat(config.exportTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(BatchConfig.fromEnv(Map.of())).isEqualTo(BatchConfig.defaults());
         assertThat(BatchConfig.defaults().scheduleDelay()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(BatchConfig.defaults().maxQueueSize()).isEqualTo(2048);
+        assertThat(BatchConfig.defaults().maxQueueSize()).isEqualTo(16384);
         assertThat(BatchConfig.defaults().maxExportBatchSize()).isEqualTo(512);
     }
 }
