@@ -93,16 +93,16 @@ def read_side(runs, cmd, context):
         out.append("`ReadSideThroughput source`: the producer runs every millisecond at a fixed rate with the probes' "
                    "64 KiB wake-up threshold; the agent's `RingBufferSource` (50 ms poll, 256 KiB batches) hands "
                    "batches to a subscriber that counts. The pipeline queue between reader and pipeline thread "
-                   "holds 64 batches, so records per batch sets how much time it buffers.")
+                   f"holds {PIPELINE_BATCHES} batches, so records per batch sets how much time it buffers.")
         out.append("")
-        out.append("| Events/s | batches/s | records per batch | 64-batch queue holds, ms | reader CPU, ms per s | "
+        out.append(f"| Events/s | batches/s | records per batch | {PIPELINE_BATCHES}-batch queue holds, ms | reader CPU, ms per s | "
                    "kernel drops |")
         out.append("|---:|---:|---:|---:|---:|---:|")
         for rate in sorted({r["rate"] for r in src}):
             rs = [r for r in src if r["rate"] == rate]
             out.append(f"| {rate:,} | {mmm([r['batches_per_s'] for r in rs])} | "
                        f"{mmm([r['records_per_batch'] for r in rs], 1)} | "
-                       f"{mmm([64 * r['records_per_batch'] / rate * 1000 for r in rs])} | "
+                       f"{mmm([PIPELINE_BATCHES * r['records_per_batch'] / rate * 1000 for r in rs])} | "
                        f"{mmm([r['reader_cpu_ms_per_s'] for r in rs], 1)} | {sum(r['kernel_dropped'] for r in rs)} |")
         out.append("")
     jmh = [r for r in runs if r["impl"] == "jmh"]
@@ -225,9 +225,11 @@ def describe_loss(r):
     return ", ".join(parts) if parts else "no counted loss"
 
 
-# The agent's default ring (8 MiB) in 1,168-byte slots of tb_http_server_event, and OTEL_BSP_MAX_QUEUE_SIZE's default.
+# The agent's default ring (8 MiB) in 1,168-byte slots of tb_http_server_event, OTEL_BSP_MAX_QUEUE_SIZE's default
+# (Knob.BSP_MAX_QUEUE_SIZE) and the reader's queue to the pipeline thread (Agent.PIPELINE_QUEUE_BATCHES).
 RING_EVENTS = (8 << 20) // 1168
-EXPORT_QUEUE = 2048
+EXPORT_QUEUE = 16384
+PIPELINE_BATCHES = 128
 
 
 def busiest(r):

@@ -7,6 +7,7 @@ command).
 
 Run as root: bench/startup.py   (REPS=5; OUT=dir; JDK25=path of a JDK 25)
 """
+import json
 import os
 import sys
 import time
@@ -79,28 +80,42 @@ def main():
     for i in range(reps):
         for name, java, args in modes:
             runs[name].append(one(java, args, os.path.join(out, f"startup-{len(runs[name])}.log")))
+    size = f"{os.path.getsize(aot) / 2**20:.0f} MiB" if os.path.exists(aot) else "-"
+    render({"runs": runs, "reps": reps, "aot_size": size, "note": note})
+
+
+def render(data):
+    """The section, from the numbers alone (bench/startup.py --render re-renders OUT/startup.json)."""
+    runs, reps = data["runs"], data["reps"]
     base = tb.med([r["attached_s"] for r in runs["JDK 17"]])
     rows = []
-    for name, _, _ in modes:
-        r = runs[name]
+    for name, r in runs.items():
         att = [x["attached_s"] for x in r]
         rows.append([name, tb.spread([x["healthy_s"] for x in r], 2), tb.spread(att, 2), tb.ratio(tb.med(att), base),
                      tb.spread([x["rss_kib"] / 1024 for x in r]), tb.spread([x["hwm_kib"] / 1024 for x in r])])
-    size = f"{os.path.getsize(aot) / 2**20:.0f} MiB" if os.path.exists(aot) else "-"
     md = f"""## Start-up: JVM and AOT cache
 
 From exec of `java -jar quarkus-run.jar --target-pid PID` to the HTTP API answering `/q/health` UP, and to the
-target (`{FIXTURE}`, 21 uprobes) showing `attached` in `GET /targets`: what a sidecar's start costs before its
-first span. Memory one second later (VmRSS) and its peak (VmHWM). {reps} interleaved starts per mode, a fresh
-target process each. The AOT cache ({size}) comes from one training run of the same command
-(`-XX:AOTCacheOutput`), used with `-XX:AOTCache`. {note}
+target (`{FIXTURE}`) showing `attached` in `GET /targets`: what a sidecar's start costs before its first span.
+Memory one second later (VmRSS) and its peak (VmHWM). {reps} interleaved starts per mode, a fresh target process
+each. The AOT cache ({data['aot_size']}) comes from one training run of the same command (`-XX:AOTCacheOutput`),
+used with `-XX:AOTCache`. {data['note']}
 
 Reproduce: `bench/startup.py` (root; `REPS`, `JDK25`).
 
 {tb.table(["JVM", "healthy (s)", "target attached (s)", "vs JDK 17", "RSS after (MiB)", "peak RSS (MiB)"], rows)}
 """
-    tb.write_part("startup", md, {"runs": runs})
+    tb.write_part("startup", md, data)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--render"]:
+        with open(os.path.join(tb.out_dir(), "startup.json")) as f:
+            saved = json.load(f)
+        saved.setdefault("reps", len(next(iter(saved["runs"].values()))))
+        aot = os.path.join(tb.out_dir(), "tracebee.aot")
+        saved.setdefault("aot_size", f"{os.path.getsize(aot) / 2**20:.0f} MiB" if os.path.exists(aot) else "-")
+        saved.setdefault("note", "")
+        render(saved)
+    else:
+        main()

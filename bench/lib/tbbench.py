@@ -224,7 +224,7 @@ def machine():
         with open("/etc/os-release") as f:
             d = dict(line.rstrip().split("=", 1) for line in f if "=" in line)
         distro = d.get("PRETTY_NAME", "?").strip('"')
-    lockdown = "?"
+    lockdown = "not readable: securityfs is not mounted"
     if os.path.exists("/sys/kernel/security/lockdown"):
         with open("/sys/kernel/security/lockdown") as f:
             lockdown = re.search(r"\[(\w+)\]", f.read()).group(1)
