@@ -105,7 +105,9 @@ public final class RingBufferSource implements AutoCloseable {
 
     /**
      * The batches. Emitted on the reader thread: a subscriber that does real work should hop threads
-     * ({@code emitOn}) with a bounded request, so its own backlog stays bounded and overflow is counted here.
+     * ({@code emitOn}) with a bounded request, so its own backlog stays bounded. While it has requested nothing, the
+     * reader leaves records in the ring (which overflows into the kernel's drop count if the stall outlasts it);
+     * with no subscriber at all, batches are dropped and counted here.
      */
     public Multi<EventBatch> batches() {
         return batches;
@@ -174,6 +176,12 @@ public final class RingBufferSource implements AutoCloseable {
         int idle = 0;
         try {
             while (running) {
+                if (awaitingDemand()) {
+                    // The subscriber is behind: leave the records in the ring (megabytes, 144 ms at 50k events/s),
+                    // which only overflows, counted by the kernel, once the stall outlasts it.
+                    LockSupport.parkNanos(COALESCE_NANOS);
+                    continue;
+                }
                 long before = reader.position();
                 drainOnce();
                 long drained = reader.position() - before;
@@ -238,6 +246,12 @@ public final class RingBufferSource implements AutoCloseable {
         }
         // Published last: whoever sees a record counted as read also sees whether it was emitted or dropped.
         recordsRead = reader.recordsRead();
+    }
+
+    /** A live subscriber that has requested nothing more yet (with none, batches are dropped and counted). */
+    private boolean awaitingDemand() {
+        MultiEmitter<? super EventBatch> em = subscriber.get();
+        return em != null && !em.isCancelled() && em.requested() <= 0;
     }
 
     private boolean emit(EventBatch batch) {
