@@ -8,28 +8,11 @@
 Every figure in the markdown is computed here from the runs: medians with [min-max] over runs, and ratios.
 """
 import json
-import statistics
+import os
 import sys
 
-
-def med(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def fmt(v, digits=0):
-    if v is None:
-        return "-"
-    return f"{v:,.{digits}f}"
-
-
-def mmm(values, digits=0, scale=1.0):
-    values = [v * scale for v in values if v is not None]
-    if not values:
-        return "-"
-    if len(values) == 1:
-        return fmt(values[0], digits)
-    return f"{fmt(med(values), digits)} [{fmt(min(values), digits)}-{fmt(max(values), digits)}]"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from tbbench import fmt, med, spread as mmm  # noqa: E402
 
 
 def read_side(runs, cmd, context):

@@ -5,8 +5,11 @@ Run by the script (python3 - ARGS < this file); every figure in the markdown is 
 runs, nothing is edited by hand.
 """
 import json
-import statistics
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from tbbench import med, spread  # noqa: E402
 
 (machine_f, floor_f, runs_f, out, t0, t1, t2, reps, wrk_duration, rate_duration, warmup, rate_warmup, tcpu,
  acpu, quick, load_end) = sys.argv[1:]
@@ -95,19 +98,8 @@ def added(cfg, path, kind, fn, rate=0.0):
     return out
 
 
-def med(vals):
-    return statistics.median(vals) if vals else None
-
-
 def fmt(vals, nd=1, sign=False):
-    vals = [v for v in vals if v is not None]
-    if not vals:
-        return "-"
-    f = f"{{:{'+' if sign else ''},.{nd}f}}"
-    m = f.format(statistics.median(vals))
-    if len(vals) == 1:
-        return m
-    return f"{m} [{f.format(min(vals))}–{f.format(max(vals))}]"
+    return spread(vals, nd, sign=sign, dash="–")
 
 
 LABEL = {"none": "no agent", "tracebee": "tracebee", "go-auto": "Go Auto", "otelhttp": "OTel SDK + otelhttp"}

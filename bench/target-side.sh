@@ -403,7 +403,6 @@ for ((rep = 1; rep <= REPS; rep++)); do
 done
 T2=$(date +%s)
 
-PYTHONDONTWRITEBYTECODE=1 python3 - "$WORK/machine.json" "$WORK/floor.out" "$WORK/runs.jsonl" "$OUT" "$T0" "$T1" "$T2" \
-	"$REPS" "$WRK_DURATION" "$RATE_DURATION" "$WARMUP" "$RATE_WARMUP" "$TARGET_CPU" "$AGENT_CPU" "${QUICK:-0}" "$(cut -d' ' -f1-3 /proc/loadavg)" \
-	<"$ROOT/bench/target-side-report.py"
+PYTHONDONTWRITEBYTECODE=1 python3 "$ROOT/bench/target-side-report.py" "$WORK/machine.json" "$WORK/floor.out" "$WORK/runs.jsonl" "$OUT" "$T0" "$T1" "$T2" \
+	"$REPS" "$WRK_DURATION" "$RATE_DURATION" "$WARMUP" "$RATE_WARMUP" "$TARGET_CPU" "$AGENT_CPU" "${QUICK:-0}" "$(cut -d' ' -f1-3 /proc/loadavg)"
 log "wrote $OUT/target-side.md and $OUT/target-side.json ($(((T2 - T0) / 60)) min $(((T2 - T0) % 60)) s)"

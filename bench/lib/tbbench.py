@@ -175,22 +175,28 @@ def proc_status_kib(pid, key):
 # ---- statistics -------------------------------------------------------------------------------------
 
 def med(values):
-    return statistics.median(values) if values else float("nan")
+    """The median of the values that are not None; None when there are none."""
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
-def spread(values, digits=0, scale=1.0):
-    """'median [min-max]' with thousands separators."""
-    if not values:
+def fmt(v, digits=0, sign=False):
+    """A number with thousands separators (and its sign, if asked); '-' for None."""
+    return "-" if v is None else f"{v:{'+' if sign else ''},.{digits}f}"
+
+
+def spread(values, digits=0, scale=1.0, sign=False, dash="-"):
+    """'median [min-max]' of the values that are not None, with thousands separators."""
+    v = [x * scale for x in values if x is not None]
+    if not v:
         return "-"
-    f = f"{{:,.{digits}f}}"
-    v = [x * scale for x in values]
     if len(v) == 1:
-        return f.format(v[0])
-    return f"{f.format(med(v))} [{f.format(min(v))}-{f.format(max(v))}]"
+        return fmt(v[0], digits, sign)
+    return f"{fmt(med(v), digits, sign)} [{fmt(min(v), digits, sign)}{dash}{fmt(max(v), digits, sign)}]"
 
 
 def ratio(a, b, digits=2):
-    return "-" if not b else f"{a / b:.{digits}f}x"
+    return "-" if a is None or not b else f"{a / b:.{digits}f}x"
 
 
 # ---- machine and output -----------------------------------------------------------------------------
