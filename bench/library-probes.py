@@ -7,6 +7,7 @@ program's run time.
 
 Run as root: bench/library-probes.py   (N=200 requests per path; OUT=dir)
 """
+import json
 import os
 import re
 import subprocess
@@ -58,23 +59,28 @@ def main():
     for _, fixture, path in CASES:
         by_fixture.setdefault(fixture, []).append(path)
     measured = {f: run(f, paths, n) for f, paths in by_fixture.items()}
+    render({"n": n, "cases": [{"case": what, "fixture": fixture, "path": path,
+                                "programs": measured[fixture].get(path, {})} for what, fixture, path in CASES]})
+
+
+def render(data):
+    """The section, from the numbers alone (bench/library-probes.py --render re-renders OUT/library-probes.json)."""
+    n = data["n"]
     rows = []
-    data = []
-    for what, fixture, path in CASES:
-        progs = measured[fixture].get(path, {})
+    for c in data["cases"]:
+        progs = c["programs"]
         uprobes = {k: v for k, v in progs.items() if k.startswith("uprobe_")}
         hits = sum(h for h, _ in uprobes.values())
         bpf_us = sum(h * us for h, us in uprobes.values())
         skmsg = progs.get("tb_skmsg", (0, 0))
         detail = ", ".join(f"{k.removeprefix('uprobe_')} {h:.2f}" for k, (h, _) in sorted(uprobes.items()))
-        rows.append([what, f"{hits:.2f}", f"{bpf_us:.1f}", f"{skmsg[0]:.1f}" if skmsg[0] else "-", detail])
-        data.append({"case": what, "fixture": fixture, "path": path, "programs": progs})
+        rows.append([c["case"], f"{hits:.2f}", f"{bpf_us:.1f}", f"{skmsg[0]:.1f}" if skmsg[0] else "-", detail])
     md = f"""## Library probes: uprobe hits per request
 
 What each probed library adds to a request of the test services, counted by the kernel: `run_cnt` and
 `run_time_ns` of the agent's own programs (`kernel.bpf_stats_enabled=1`) around {n} requests per path, sent one at
 a time with curl, the agent attached by pid (`bench/probe-hits.sh`). Every uprobe hit costs one trap (two exits
-here: `int3` and the single-step; one for a call instruction, which the kernel emulates) on top of the BPF time,
+here: `int3` and the single-step; by the kernel source, one for a call instruction, which x86 uprobes emulate) on top of the BPF time,
 so hits x the trap floor of "Target side" is the floor of what the probes can cost. Counts are of the whole
 request: the HTTP server span of the test service's front door is included. `tb_skmsg` (header injection, no
 trap) runs per message written on a traced connection.
@@ -84,8 +90,12 @@ Reproduce: `bench/library-probes.py` (root; `N`). One path at a time:
 
 {tb.table(["request", "uprobe hits", "BPF us", "sk_msg runs", "programs (hits per request)"], rows)}
 """
-    tb.write_part("library-probes", md, {"n": n, "cases": data})
+    tb.write_part("library-probes", md, data)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--render"]:
+        with open(os.path.join(tb.out_dir(), "library-probes.json")) as f:
+            render(json.load(f))
+    else:
+        main()

@@ -6,8 +6,9 @@
  * One uprobe on every go statement of the program's own code (and sync.WaitGroup.Go): the
  * `CALL runtime.newproc` instruction, found by the agent, not the runtime's newproc1, so the
  * goroutines the standard library starts for itself cost nothing (net/http starts one per request
- * to watch the connection: one trap per request on every server, ~10 us here). The kernel emulates
- * a call instruction, so this uprobe is a single trap.
+ * to watch the connection: one trap per request on every server, ~10 us here). x86 uprobes emulate
+ * a call instruction rather than single-step it (arch/x86/kernel/uprobes.c), so this should be one
+ * trap, not two (read in the kernel source, not measured here).
  *
  * The new goroutine does not exist yet: the program records the creator's current span with the
  * statement's return address, which the runtime stores in the new g as gopc, under the creator's

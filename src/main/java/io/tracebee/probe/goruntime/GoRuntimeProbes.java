@@ -23,7 +23,7 @@ public final class GoRuntimeProbes {
 
     /**
      * New goroutines start inside their creator's span: one uprobe on each go statement of the program's own
-     * code (a call instruction the kernel emulates: one trap), none on the goroutines the standard library
+     * code (a call instruction, which x86 uprobes emulate instead of single-stepping), none on the goroutines the standard library
      * starts for itself.
      */
     public static final ProbeSpec GOROUTINES = new ProbeSpec(
