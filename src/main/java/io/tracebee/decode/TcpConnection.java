@@ -25,7 +25,8 @@ public record TcpConnection(byte[] local, int localPort, byte[] peer, int peerPo
         return text(peer);
     }
 
-    static String text(byte[] a) {
+    /** An address of 16 bytes (IPv4 as IPv4-mapped IPv6) as text: dotted quad for IPv4, RFC 5952 form for IPv6. */
+    public static String text(byte[] a) {
         try {
             // getByAddress returns an Inet4Address for IPv4-mapped addresses
             InetAddress addr = InetAddress.getByAddress(a);

@@ -12,12 +12,15 @@ import java.util.List;
  */
 public final class OtlpEncoder {
 
+    /** One writer per thread (the exporters' workers): it keeps its length array between batches. */
+    private static final ThreadLocal<OtlpProtoWriter> WRITERS = ThreadLocal.withInitial(OtlpProtoWriter::new);
+
     private OtlpEncoder() {
     }
 
     /** The request's protobuf bytes. */
     public static byte[] encodeBytes(List<Span> spans) {
-        return new OtlpProtoWriter().encode(spans);
+        return WRITERS.get().encode(spans);
     }
 
     /** The request as the generated message (read back from {@link #encodeBytes}): for tests and inspection. */

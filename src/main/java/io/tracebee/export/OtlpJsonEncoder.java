@@ -23,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes spans as OTLP JSON byte-for-byte the way the OpenTelemetry Collector's pdata marshaler (and
@@ -207,13 +206,13 @@ public final class OtlpJsonEncoder {
             return;
         }
         g.writeArrayFieldStart(field);
-        for (Map.Entry<String, Object> e : attributes.asMap().entrySet()) {
+        for (int i = 0, n = attributes.size(); i < n; i++) {
             g.writeStartObject();
-            if (!e.getKey().isEmpty()) {
-                g.writeStringField("key", e.getKey());
+            if (!attributes.key(i).isEmpty()) {
+                g.writeStringField("key", attributes.key(i));
             }
             g.writeObjectFieldStart("value");
-            writeValue(g, e.getValue());
+            writeValue(g, attributes.value(i));
             g.writeEndObject();
             g.writeEndObject();
         }

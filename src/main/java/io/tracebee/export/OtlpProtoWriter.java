@@ -1,17 +1,19 @@
 package io.tracebee.export;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.tracebee.span.Attributes;
 import io.tracebee.span.Span;
 import io.tracebee.span.SpanEvent;
 import io.tracebee.span.SpanLink;
 import io.tracebee.span.StatusCode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes an OTLP {@code ExportTraceServiceRequest} straight from spans into its wire bytes, without building
@@ -19,7 +21,13 @@ import java.util.Map;
  * docs/BENCHMARKS.md). Two passes over the same walk: the first computes every nested message's length, in
  * pre-order, into an int array; the second writes tags, lengths and fields in field-number order, as protobuf-java
  * does, consuming the lengths in the same order. Field presence follows the generated classes: proto3 scalars only
- * when not default, oneof members and set sub-messages always. Not thread-safe: one instance per encoding.
+ * when not default, oneof members and set sub-messages always.
+ *
+ * <p>Strings are encoded once, in the sizing pass, and their bytes copied in the write pass; the text of a span
+ * repeats from span to span (attribute keys, methods, routes, hosts), so the writer keeps the UTF-8 of strings it
+ * met lately in a small direct-mapped cache and most strings are a hash lookup and a copy. Encoding is
+ * {@link String#getBytes(java.nio.charset.Charset)} (invalid surrogates become '?', as protobuf-java writes them).
+ * Not thread-safe: one instance per thread, reused ({@link OtlpEncoder}).
  */
 final class OtlpProtoWriter {
     // ExportTraceServiceRequest
@@ -73,32 +81,70 @@ final class OtlpProtoWriter {
     private static final int ANY_BYTES = 7;
     private static final int LIST_VALUES = 1;
 
+    private static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int CACHE_SLOTS = 1024;
+    /** Longer strings (statements, messages) are not cached: the cache stays small. */
+    private static final int CACHE_MAX_CHARS = 128;
+    /** What a writer keeps between encodings at most; a bigger array grown for one huge batch is let go. */
+    private static final int KEEP_SLOTS = 1 << 18;
+
     /** Lengths of the nested messages, in the order the write pass meets them. */
-    private int[] lengths = new int[1024];
+    private int[] lengths;
     private int sized;
     private int written;
+    private byte[] buf;
+    private int pos;
+    /** The UTF-8 bytes of every string the sizing pass met, in the order the write pass meets them. */
+    private byte[][] stringBytes;
+    private int strings;
+    private int stringsWritten;
+    /** Recently encoded strings by hash: direct-mapped, a newcomer takes its slot. */
+    private final String[] cacheKeys = new String[CACHE_SLOTS];
+    private final byte[][] cacheBytes = new byte[CACHE_SLOTS][];
+
+    OtlpProtoWriter() {
+        this(4096);
+    }
+
+    /** A writer whose length and string arrays start at slots entries (tests make them grow). */
+    OtlpProtoWriter(int slots) {
+        lengths = new int[slots];
+        stringBytes = new byte[slots][];
+    }
 
     byte[] encode(List<Span> spans) {
         List<SpanGroups.ResourceGroup> groups = SpanGroups.group(spans);
         sized = 0;
+        strings = 0;
         int total = 0;
         for (SpanGroups.ResourceGroup g : groups) {
             total += message(REQUEST_RESOURCE_SPANS, sizeResourceSpans(g));
         }
         byte[] out = new byte[total];
-        CodedOutputStream o = CodedOutputStream.newInstance(out);
+        buf = out;
+        pos = 0;
         written = 0;
+        stringsWritten = 0;
         try {
             for (SpanGroups.ResourceGroup g : groups) {
-                open(o, REQUEST_RESOURCE_SPANS);
-                writeResourceSpans(o, g);
+                open(REQUEST_RESOURCE_SPANS);
+                writeResourceSpans(g);
             }
-            o.checkNoSpaceLeft();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } finally {
+            buf = null;
+            Arrays.fill(stringBytes, 0, strings, null);
+            if (lengths.length > KEEP_SLOTS) {
+                lengths = new int[KEEP_SLOTS];
+            }
+            if (stringBytes.length > KEEP_SLOTS) {
+                stringBytes = new byte[KEEP_SLOTS][];
+            }
         }
-        if (written != sized) {
-            throw new IllegalStateException("OTLP writer: " + written + " messages written, " + sized + " sized");
+        if (written != sized || stringsWritten != strings || pos != total) {
+            throw new IllegalStateException("OTLP writer: " + written + " lengths used of " + sized + ", "
+                    + stringsWritten + " strings of " + strings + ", " + pos + " bytes written of " + total);
         }
         return out;
     }
@@ -122,27 +168,57 @@ final class OtlpProtoWriter {
         return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
     }
 
-    private static int string(int field, String s) {
-        return s == null || s.isEmpty() ? 0 : CodedOutputStream.computeStringSize(field, s);
+    /** An optional string field: absent when null or empty. */
+    private int sizeString(int field, String s) {
+        return s == null || s.isEmpty() ? 0 : sizeRequiredString(field, s);
     }
 
-    private static int bytes(int field, byte[] b) {
-        return b == null || b.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(field, b);
+    /** A string field written even when empty (a oneof member). */
+    private int sizeRequiredString(int field, String s) {
+        byte[] utf8 = utf8(s);
+        if (strings == stringBytes.length) {
+            stringBytes = Arrays.copyOf(stringBytes, strings * 2);
+        }
+        stringBytes[strings++] = utf8;
+        return message(field, utf8.length);
     }
 
-    private static int uint32(int field, int v) {
+    /**
+     * The UTF-8 bytes of s: from the cache when this text was met lately (attribute keys, methods, routes, hosts
+     * recur in nearly every span), else encoded (an ASCII string is one intrinsic scan and a copy) and cached.
+     */
+    private byte[] utf8(String s) {
+        int h = s.hashCode();
+        int i = (h ^ (h >>> 16)) & (CACHE_SLOTS - 1);
+        String cached = cacheKeys[i];
+        if (cached == s || (cached != null && cached.hashCode() == h && cached.equals(s))) {
+            return cacheBytes[i];
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (s.length() <= CACHE_MAX_CHARS) {
+            cacheKeys[i] = s;
+            cacheBytes[i] = utf8;
+        }
+        return utf8;
+    }
+
+    private static int sizeBytes(int field, byte[] b) {
+        return b == null || b.length == 0 ? 0 : message(field, b.length);
+    }
+
+    private static int sizeUint32(int field, int v) {
         return v == 0 ? 0 : CodedOutputStream.computeUInt32Size(field, v);
     }
 
-    private static int fixed64(int field, long v) {
+    private static int sizeFixed64(int field, long v) {
         return v == 0 ? 0 : CodedOutputStream.computeFixed64Size(field, v);
     }
 
-    private static int fixed32(int field, int v) {
+    private static int sizeFixed32(int field, int v) {
         return v == 0 ? 0 : CodedOutputStream.computeFixed32Size(field, v);
     }
 
-    private static int enumValue(int field, int v) {
+    private static int sizeEnum(int field, int v) {
         return v == 0 ? 0 : CodedOutputStream.computeEnumSize(field, v);
     }
 
@@ -163,7 +239,8 @@ final class OtlpProtoWriter {
 
     private int sizeScopeSpans(SpanGroups.ScopeGroup scope) {
         int slot = reserve();
-        int size = message(SCOPE_SPANS_SCOPE, string(SCOPE_NAME, scope.scope()));
+        int scopeSlot = reserve();
+        int size = message(SCOPE_SPANS_SCOPE, done(scopeSlot, sizeString(SCOPE_NAME, scope.scope())));
         for (Span span : scope.spans()) {
             size += message(SCOPE_SPANS_SPANS, sizeSpan(span));
         }
@@ -172,43 +249,43 @@ final class OtlpProtoWriter {
 
     private int sizeSpan(Span span) {
         int slot = reserve();
-        int size = bytes(SPAN_TRACE_ID, span.traceId()) + bytes(SPAN_SPAN_ID, span.spanId())
-                + string(SPAN_TRACE_STATE, span.traceState())
-                + (span.parentSpanId() != null && !span.isRoot() ? bytes(SPAN_PARENT_SPAN_ID, span.parentSpanId()) : 0)
-                + string(SPAN_NAME, span.name())
-                + enumValue(SPAN_KIND, span.kind() == null ? 0 : span.kind().otlpNumber())
-                + fixed64(SPAN_START, span.startEpochNanos()) + fixed64(SPAN_END, span.endEpochNanos());
+        int size = sizeBytes(SPAN_TRACE_ID, span.traceId()) + sizeBytes(SPAN_SPAN_ID, span.spanId())
+                + sizeString(SPAN_TRACE_STATE, span.traceState())
+                + (span.parentSpanId() != null && !span.isRoot() ? sizeBytes(SPAN_PARENT_SPAN_ID, span.parentSpanId()) : 0)
+                + sizeString(SPAN_NAME, span.name())
+                + sizeEnum(SPAN_KIND, span.kind() == null ? 0 : span.kind().otlpNumber())
+                + sizeFixed64(SPAN_START, span.startEpochNanos()) + sizeFixed64(SPAN_END, span.endEpochNanos());
         if (span.attributes() != null) {
             size += sizeAttributes(SPAN_ATTRIBUTES, span.attributes());
         }
-        size += uint32(SPAN_DROPPED_ATTRIBUTES, span.droppedAttributes());
+        size += sizeUint32(SPAN_DROPPED_ATTRIBUTES, span.droppedAttributes());
         for (SpanEvent event : span.events()) {
             size += message(SPAN_EVENTS, sizeEvent(event));
         }
-        size += uint32(SPAN_DROPPED_EVENTS, span.droppedEvents());
+        size += sizeUint32(SPAN_DROPPED_EVENTS, span.droppedEvents());
         for (SpanLink link : span.links()) {
             size += message(SPAN_LINKS, sizeLink(link));
         }
-        size += uint32(SPAN_DROPPED_LINKS, span.droppedLinks());
+        size += sizeUint32(SPAN_DROPPED_LINKS, span.droppedLinks());
         if (hasStatus(span)) {
             size += message(SPAN_STATUS, sizeStatus(span));
         }
-        size += fixed32(SPAN_FLAGS, span.otlpFlags());
+        size += sizeFixed32(SPAN_FLAGS, span.otlpFlags());
         return done(slot, size);
     }
 
     private int sizeEvent(SpanEvent event) {
         int slot = reserve();
-        return done(slot, fixed64(EVENT_TIME, event.epochNanos()) + string(EVENT_NAME, event.name())
+        return done(slot, sizeFixed64(EVENT_TIME, event.epochNanos()) + sizeString(EVENT_NAME, event.name())
                 + sizeAttributes(EVENT_ATTRIBUTES, event.attributes())
-                + uint32(EVENT_DROPPED_ATTRIBUTES, event.droppedAttributes()));
+                + sizeUint32(EVENT_DROPPED_ATTRIBUTES, event.droppedAttributes()));
     }
 
     private int sizeLink(SpanLink link) {
         int slot = reserve();
-        return done(slot, bytes(LINK_TRACE_ID, link.traceId()) + bytes(LINK_SPAN_ID, link.spanId())
-                + string(LINK_TRACE_STATE, link.traceState()) + sizeAttributes(LINK_ATTRIBUTES, link.attributes())
-                + uint32(LINK_DROPPED_ATTRIBUTES, link.droppedAttributes()) + fixed32(LINK_FLAGS, link.flags()));
+        return done(slot, sizeBytes(LINK_TRACE_ID, link.traceId()) + sizeBytes(LINK_SPAN_ID, link.spanId())
+                + sizeString(LINK_TRACE_STATE, link.traceState()) + sizeAttributes(LINK_ATTRIBUTES, link.attributes())
+                + sizeUint32(LINK_DROPPED_ATTRIBUTES, link.droppedAttributes()) + sizeFixed32(LINK_FLAGS, link.flags()));
     }
 
     private static boolean hasStatus(Span span) {
@@ -219,27 +296,28 @@ final class OtlpProtoWriter {
     private int sizeStatus(Span span) {
         int slot = reserve();
         StatusCode code = span.statusCode() == null ? StatusCode.UNSET : span.statusCode();
-        return done(slot, string(STATUS_MESSAGE, span.statusMessage()) + enumValue(STATUS_CODE, code.otlpNumber()));
+        return done(slot, sizeString(STATUS_MESSAGE, span.statusMessage()) + sizeEnum(STATUS_CODE, code.otlpNumber()));
     }
 
     private int sizeAttributes(int field, Attributes attributes) {
         int size = 0;
-        for (Map.Entry<String, Object> e : attributes.asMap().entrySet()) {
-            size += message(field, sizeKeyValue(e.getKey(), e.getValue()));
+        for (int i = 0, n = attributes.size(); i < n; i++) {
+            size += message(field, sizeKeyValue(attributes.key(i), attributes.value(i)));
         }
         return size;
     }
 
     private int sizeKeyValue(String key, Object value) {
         int slot = reserve();
-        return done(slot, string(KV_KEY, key) + message(KV_VALUE, sizeAnyValue(value)));
+        int size = sizeString(KV_KEY, key);
+        return done(slot, size + message(KV_VALUE, sizeAnyValue(value)));
     }
 
     private int sizeAnyValue(Object value) {
         int slot = reserve();
         int size;
         if (value instanceof String s) {
-            size = CodedOutputStream.computeStringSize(ANY_STRING, s);
+            size = sizeRequiredString(ANY_STRING, s);
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             size = CodedOutputStream.computeInt64Size(ANY_INT, ((Number) value).longValue());
         } else if (value instanceof Double || value instanceof Float) {
@@ -254,150 +332,192 @@ final class OtlpProtoWriter {
             }
             size = message(ANY_ARRAY, done(arraySlot, array));
         } else if (value instanceof ByteBuffer b) {
-            size = CodedOutputStream.computeTagSize(ANY_BYTES) + CodedOutputStream.computeUInt32SizeNoTag(b.remaining())
-                    + b.remaining();
+            size = message(ANY_BYTES, b.remaining());
         } else if (value instanceof Attributes map) {
             int listSlot = reserve();
             size = message(ANY_KVLIST, done(listSlot, sizeAttributes(LIST_VALUES, map)));
         } else {
-            size = CodedOutputStream.computeStringSize(ANY_STRING, String.valueOf(value));
+            size = sizeRequiredString(ANY_STRING, String.valueOf(value));
         }
         return done(slot, size);
     }
 
     // ---- write pass: the same walk, lengths taken in the order they were reserved
 
-    private void open(CodedOutputStream o, int field) throws IOException {
-        o.writeTag(field, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        o.writeUInt32NoTag(lengths[written++]);
+    private void tag(int field, int wireType) {
+        varint32(field << 3 | wireType);
     }
 
-    private static void string(CodedOutputStream o, int field, String s) throws IOException {
+    private void varint32(int v) {
+        while ((v & ~0x7F) != 0) {
+            buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[pos++] = (byte) v;
+    }
+
+    private void varint64(long v) {
+        while ((v & ~0x7FL) != 0) {
+            buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[pos++] = (byte) v;
+    }
+
+    private void open(int field) {
+        tag(field, LEN);
+        varint32(lengths[written++]);
+    }
+
+    private void string(int field, String s) {
         if (s != null && !s.isEmpty()) {
-            o.writeString(field, s);
+            requiredString(s, field);
         }
     }
 
-    private static void bytes(CodedOutputStream o, int field, byte[] b) throws IOException {
+    private void requiredString(String s, int field) {
+        byte[] utf8 = stringBytes[stringsWritten++];
+        tag(field, LEN);
+        varint32(utf8.length);
+        System.arraycopy(utf8, 0, buf, pos, utf8.length);
+        pos += utf8.length;
+    }
+
+    private void bytes(int field, byte[] b) {
         if (b != null && b.length > 0) {
-            o.writeByteArray(field, b);
+            tag(field, LEN);
+            varint32(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
         }
     }
 
-    private static void uint32(CodedOutputStream o, int field, int v) throws IOException {
+    private void uint32(int field, int v) {
         if (v != 0) {
-            o.writeUInt32(field, v);
+            tag(field, WireFormat.WIRETYPE_VARINT);
+            varint32(v);
         }
     }
 
-    private static void fixed64(CodedOutputStream o, int field, long v) throws IOException {
+    private void fixed64(int field, long v) {
         if (v != 0) {
-            o.writeFixed64(field, v);
+            tag(field, WireFormat.WIRETYPE_FIXED64);
+            LONG_LE.set(buf, pos, v);
+            pos += 8;
         }
     }
 
-    private static void fixed32(CodedOutputStream o, int field, int v) throws IOException {
+    private void fixed32(int field, int v) {
         if (v != 0) {
-            o.writeFixed32(field, v);
+            tag(field, WireFormat.WIRETYPE_FIXED32);
+            INT_LE.set(buf, pos, v);
+            pos += 4;
         }
     }
 
-    private static void enumValue(CodedOutputStream o, int field, int v) throws IOException {
+    /** An enum is an int32: a negative one takes ten bytes, sign-extended. */
+    private void enumValue(int field, int v) {
         if (v != 0) {
-            o.writeEnum(field, v);
+            tag(field, WireFormat.WIRETYPE_VARINT);
+            varint64(v);
         }
     }
 
-    private void writeResourceSpans(CodedOutputStream o, SpanGroups.ResourceGroup g) throws IOException {
-        open(o, RESOURCE_SPANS_RESOURCE);
-        writeAttributes(o, RESOURCE_ATTRIBUTES, g.resource().attributes());
+    private void writeResourceSpans(SpanGroups.ResourceGroup g) {
+        open(RESOURCE_SPANS_RESOURCE);
+        writeAttributes(RESOURCE_ATTRIBUTES, g.resource().attributes());
         for (SpanGroups.ScopeGroup scope : g.scopes()) {
-            open(o, RESOURCE_SPANS_SCOPE_SPANS);
-            o.writeTag(SCOPE_SPANS_SCOPE, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            o.writeUInt32NoTag(string(SCOPE_NAME, scope.scope()));
-            string(o, SCOPE_NAME, scope.scope());
+            open(RESOURCE_SPANS_SCOPE_SPANS);
+            open(SCOPE_SPANS_SCOPE);
+            string(SCOPE_NAME, scope.scope());
             for (Span span : scope.spans()) {
-                open(o, SCOPE_SPANS_SPANS);
-                writeSpan(o, span);
+                open(SCOPE_SPANS_SPANS);
+                writeSpan(span);
             }
         }
     }
 
-    private void writeSpan(CodedOutputStream o, Span span) throws IOException {
-        bytes(o, SPAN_TRACE_ID, span.traceId());
-        bytes(o, SPAN_SPAN_ID, span.spanId());
-        string(o, SPAN_TRACE_STATE, span.traceState());
+    private void writeSpan(Span span) {
+        bytes(SPAN_TRACE_ID, span.traceId());
+        bytes(SPAN_SPAN_ID, span.spanId());
+        string(SPAN_TRACE_STATE, span.traceState());
         if (span.parentSpanId() != null && !span.isRoot()) {
-            bytes(o, SPAN_PARENT_SPAN_ID, span.parentSpanId());
+            bytes(SPAN_PARENT_SPAN_ID, span.parentSpanId());
         }
-        string(o, SPAN_NAME, span.name());
-        enumValue(o, SPAN_KIND, span.kind() == null ? 0 : span.kind().otlpNumber());
-        fixed64(o, SPAN_START, span.startEpochNanos());
-        fixed64(o, SPAN_END, span.endEpochNanos());
+        string(SPAN_NAME, span.name());
+        enumValue(SPAN_KIND, span.kind() == null ? 0 : span.kind().otlpNumber());
+        fixed64(SPAN_START, span.startEpochNanos());
+        fixed64(SPAN_END, span.endEpochNanos());
         if (span.attributes() != null) {
-            writeAttributes(o, SPAN_ATTRIBUTES, span.attributes());
+            writeAttributes(SPAN_ATTRIBUTES, span.attributes());
         }
-        uint32(o, SPAN_DROPPED_ATTRIBUTES, span.droppedAttributes());
+        uint32(SPAN_DROPPED_ATTRIBUTES, span.droppedAttributes());
         for (SpanEvent event : span.events()) {
-            open(o, SPAN_EVENTS);
-            fixed64(o, EVENT_TIME, event.epochNanos());
-            string(o, EVENT_NAME, event.name());
-            writeAttributes(o, EVENT_ATTRIBUTES, event.attributes());
-            uint32(o, EVENT_DROPPED_ATTRIBUTES, event.droppedAttributes());
+            open(SPAN_EVENTS);
+            fixed64(EVENT_TIME, event.epochNanos());
+            string(EVENT_NAME, event.name());
+            writeAttributes(EVENT_ATTRIBUTES, event.attributes());
+            uint32(EVENT_DROPPED_ATTRIBUTES, event.droppedAttributes());
         }
-        uint32(o, SPAN_DROPPED_EVENTS, span.droppedEvents());
+        uint32(SPAN_DROPPED_EVENTS, span.droppedEvents());
         for (SpanLink link : span.links()) {
-            open(o, SPAN_LINKS);
-            bytes(o, LINK_TRACE_ID, link.traceId());
-            bytes(o, LINK_SPAN_ID, link.spanId());
-            string(o, LINK_TRACE_STATE, link.traceState());
-            writeAttributes(o, LINK_ATTRIBUTES, link.attributes());
-            uint32(o, LINK_DROPPED_ATTRIBUTES, link.droppedAttributes());
-            fixed32(o, LINK_FLAGS, link.flags());
+            open(SPAN_LINKS);
+            bytes(LINK_TRACE_ID, link.traceId());
+            bytes(LINK_SPAN_ID, link.spanId());
+            string(LINK_TRACE_STATE, link.traceState());
+            writeAttributes(LINK_ATTRIBUTES, link.attributes());
+            uint32(LINK_DROPPED_ATTRIBUTES, link.droppedAttributes());
+            fixed32(LINK_FLAGS, link.flags());
         }
-        uint32(o, SPAN_DROPPED_LINKS, span.droppedLinks());
+        uint32(SPAN_DROPPED_LINKS, span.droppedLinks());
         if (hasStatus(span)) {
-            open(o, SPAN_STATUS);
+            open(SPAN_STATUS);
             StatusCode code = span.statusCode() == null ? StatusCode.UNSET : span.statusCode();
-            string(o, STATUS_MESSAGE, span.statusMessage());
-            enumValue(o, STATUS_CODE, code.otlpNumber());
+            string(STATUS_MESSAGE, span.statusMessage());
+            enumValue(STATUS_CODE, code.otlpNumber());
         }
-        fixed32(o, SPAN_FLAGS, span.otlpFlags());
+        fixed32(SPAN_FLAGS, span.otlpFlags());
     }
 
-    private void writeAttributes(CodedOutputStream o, int field, Attributes attributes) throws IOException {
-        for (Map.Entry<String, Object> e : attributes.asMap().entrySet()) {
-            open(o, field);
-            string(o, KV_KEY, e.getKey());
-            open(o, KV_VALUE);
-            writeAnyValue(o, e.getValue());
+    private void writeAttributes(int field, Attributes attributes) {
+        for (int i = 0, n = attributes.size(); i < n; i++) {
+            open(field);
+            string(KV_KEY, attributes.key(i));
+            open(KV_VALUE);
+            writeAnyValue(attributes.value(i));
         }
     }
 
-    private void writeAnyValue(CodedOutputStream o, Object value) throws IOException {
+    private void writeAnyValue(Object value) {
         if (value instanceof String s) {
-            o.writeString(ANY_STRING, s);
+            requiredString(s, ANY_STRING);
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            o.writeInt64(ANY_INT, ((Number) value).longValue());
+            tag(ANY_INT, WireFormat.WIRETYPE_VARINT);
+            varint64(((Number) value).longValue());
         } else if (value instanceof Double || value instanceof Float) {
-            o.writeDouble(ANY_DOUBLE, ((Number) value).doubleValue());
+            tag(ANY_DOUBLE, WireFormat.WIRETYPE_FIXED64);
+            LONG_LE.set(buf, pos, Double.doubleToRawLongBits(((Number) value).doubleValue()));
+            pos += 8;
         } else if (value instanceof Boolean b) {
-            o.writeBool(ANY_BOOL, b);
+            tag(ANY_BOOL, WireFormat.WIRETYPE_VARINT);
+            buf[pos++] = (byte) (b ? 1 : 0);
         } else if (value instanceof List<?> list) {
-            open(o, ANY_ARRAY);
+            open(ANY_ARRAY);
             for (Object element : list) {
-                open(o, LIST_VALUES);
-                writeAnyValue(o, element);
+                open(LIST_VALUES);
+                writeAnyValue(element);
             }
         } else if (value instanceof ByteBuffer b) {
-            byte[] copy = new byte[b.remaining()];
-            b.duplicate().get(copy);
-            o.writeByteArray(ANY_BYTES, copy);
+            int n = b.remaining();
+            tag(ANY_BYTES, LEN);
+            varint32(n);
+            b.duplicate().get(buf, pos, n);
+            pos += n;
         } else if (value instanceof Attributes map) {
-            open(o, ANY_KVLIST);
-            writeAttributes(o, LIST_VALUES, map);
+            open(ANY_KVLIST);
+            writeAttributes(LIST_VALUES, map);
         } else {
-            o.writeString(ANY_STRING, String.valueOf(value));
+            requiredString(String.valueOf(value), ANY_STRING);
         }
     }
 }

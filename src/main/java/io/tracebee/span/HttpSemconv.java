@@ -97,6 +97,24 @@ public final class HttpSemconv {
         if (major == 0) {
             return null;
         }
+        if (major < VERSIONS.length && minor < VERSIONS[major].length) {
+            return VERSIONS[major][minor];
+        }
+        return versionText(major, minor);
+    }
+
+    /** The versions met in practice (0.9 to 3.x), made once: every span carries one. */
+    private static final String[][] VERSIONS = new String[4][10];
+
+    static {
+        for (int major = 0; major < VERSIONS.length; major++) {
+            for (int minor = 0; minor < VERSIONS[major].length; minor++) {
+                VERSIONS[major][minor] = versionText(major, minor);
+            }
+        }
+    }
+
+    private static String versionText(int major, int minor) {
         return minor == 0 && major >= 2 ? Integer.toString(major) : major + "." + minor;
     }
 

@@ -28,6 +28,14 @@ public final class SpanAssembler {
 
     private final WallClock clock;
     private final boolean dbQueryText;
+    /* Derived once per distinct input (they recur in nearly every span): no parsing, no new strings. */
+    private final Recent<String, Optional<HttpSemconv.HostPort>> hostPorts =
+            Recent.ofText(256, s -> Optional.ofNullable(HttpSemconv.HostPort.parse(s)));
+    private final Recent<byte[], String> addresses =
+            new Recent<>(256, java.util.Arrays::hashCode, java.util.Arrays::equals, TcpConnection::text);
+    private String lastMethod = "";
+    private String lastRoute = "";
+    private String lastName = "";
 
     /** An assembler that reports statements' (literal-free) text. */
     public SpanAssembler(WallClock clock) {
@@ -98,12 +106,12 @@ public final class SpanAssembler {
         }
         TcpConnection conn = e.connection();
         if (conn != null) {
-            a.put("network.peer.address", conn.peerAddress());
+            a.put("network.peer.address", addresses.get(conn.peer()));
             a.put("network.peer.port", conn.peerPort());
-            a.put("network.local.address", conn.localAddress());
+            a.put("network.local.address", addresses.get(conn.local()));
             a.put("network.local.port", conn.localPort());
         } else {
-            HttpSemconv.HostPort peer = HttpSemconv.HostPort.parse(e.remoteAddr());
+            HttpSemconv.HostPort peer = hostPort(e.remoteAddr());
             if (peer != null) {
                 a.put("network.peer.address", peer.host());
                 if (peer.port() != HttpSemconv.HostPort.NO_PORT) {
@@ -111,17 +119,14 @@ public final class SpanAssembler {
                 }
             }
         }
-        HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.host());
+        HttpSemconv.HostPort server = hostPort(e.host());
         if (server != null) {
             a.put("server.address", server.host());
             a.put("server.port", server.portOrDefault(e.tls()));
         }
         a.put("network.protocol.version", HttpSemconv.protocolVersion(e.protoMajor(), e.protoMinor()));
 
-        String name = route.isEmpty() ? method : method + " " + route;
-        if (method.equals("_OTHER")) {
-            name = route.isEmpty() ? "HTTP" : "HTTP " + route;
-        }
+        String name = serverSpanName(method.equals("_OTHER") ? "HTTP" : method, route);
         boolean error = status >= 500;
         return span(ce, name, SpanKind.SERVER, a.build(), error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_NET_HTTP,
                 e.traceState(), "");
@@ -136,14 +141,14 @@ public final class SpanAssembler {
         }
         a.put("url.full", HttpSemconv.fullUrl(scheme, e.hadUserInfo(), e.host(), e.path(),
                 HttpSemconv.redactQuery(e.query())));
-        HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.host());
+        HttpSemconv.HostPort server = hostPort(e.host());
         if (server != null) {
             a.put("server.address", server.host());
             a.put("server.port", server.portOrDefault(scheme.equals("https")));
         }
         TcpConnection conn = e.connection();
         if (conn != null) {
-            a.put("network.peer.address", conn.peerAddress());
+            a.put("network.peer.address", addresses.get(conn.peer()));
             a.put("network.peer.port", conn.peerPort());
         }
         StatusCode status = StatusCode.UNSET;
@@ -210,7 +215,7 @@ public final class SpanAssembler {
         if (e.address().startsWith("/")) {
             a.put("server.address", e.address()).put("network.transport", "unix");
         } else {
-            HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.address());
+            HttpSemconv.HostPort server = hostPort(e.address());
             if (server != null) {
                 a.put("server.address", server.host());
                 if (server.port() != HttpSemconv.HostPort.NO_PORT) {
@@ -291,7 +296,7 @@ public final class SpanAssembler {
         if (known) {
             a.put("rpc.grpc.status_code", e.status());
         }
-        HttpSemconv.HostPort server = HttpSemconv.HostPort.parse(e.authority());
+        HttpSemconv.HostPort server = hostPort(e.authority());
         if (server != null) {
             a.put("server.address", server.host());
             if (server.port() != HttpSemconv.HostPort.NO_PORT) {
@@ -300,10 +305,10 @@ public final class SpanAssembler {
         }
         TcpConnection conn = e.connection();
         if (conn != null) {
-            a.put("network.peer.address", conn.peerAddress());
+            a.put("network.peer.address", addresses.get(conn.peer()));
             a.put("network.peer.port", conn.peerPort());
             if (e.server()) {
-                a.put("network.local.address", conn.localAddress());
+                a.put("network.local.address", addresses.get(conn.local()));
                 a.put("network.local.port", conn.localPort());
             }
         }
@@ -312,6 +317,23 @@ public final class SpanAssembler {
         boolean error = known ? GrpcSemconv.isError(e.status()) : !e.server() && !e.statusUnread();
         return span(ce, GrpcSemconv.spanName(e.method()), e.server() ? SpanKind.SERVER : SpanKind.CLIENT, a.build(),
                 error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_GRPC, e.traceState(), error ? e.message() : "");
+    }
+
+    private HttpSemconv.HostPort hostPort(String hostPort) {
+        return hostPort == null || hostPort.isEmpty() ? null : hostPorts.get(hostPort).orElse(null);
+    }
+
+    /** "METHOD route", or the method alone without a route; the last name again for the same pair. */
+    private String serverSpanName(String method, String route) {
+        if (route.isEmpty()) {
+            return method;
+        }
+        if (!method.equals(lastMethod) || !route.equals(lastRoute)) {
+            lastMethod = method;
+            lastRoute = route;
+            lastName = method + " " + route;
+        }
+        return lastName;
     }
 
     private Span span(CorrelatedEvent ce, String name, SpanKind kind, Attributes attributes, StatusCode status,

@@ -37,6 +37,34 @@ class OtlpProtoWriterTest {
     }
 
     @Test
+    void stringsOfEveryWidthAndLengthsOverOneVarintByte() {
+        Span span = TestSpans.with(TestSpans.span(TestSpans.TRACE_ID, "00f067aa0ba902b7", null, "名前 🐝", 1, 2),
+                SpanKind.INTERNAL, Attributes.builder().put("latin1", "café").put("cjk", "日本語")
+                        .put("emoji", "🐝 tracebee").put("unpaired", "a\uD800b").put("long", "x".repeat(300))
+                        .put("ключ", "значение").put("", "empty key").put("empty", "").build(),
+                StatusCode.ERROR, "ошибка");
+        sameAsBuilders(List.of(span));
+    }
+
+    @Test
+    void oneWriterReusedAcrossBatchesOfDifferentSizes() {
+        sameAsBuilders(TestSpans.many(3000));
+        sameAsBuilders(List.of(TestSpans.manual()));
+        sameAsBuilders(TestSpans.many(10));
+    }
+
+    /** Writers whose arrays start at every size up to 200 slots: they grow at every kind of slot and string. */
+    @Test
+    void lengthArrayGrowsAtAnySlot() {
+        List<Span> spans = new ArrayList<>(TestSpans.many(3));
+        spans.add(TestSpans.manual());
+        for (int n = 1; n <= 200; n++) {
+            OtlpProtoWriter fresh = new OtlpProtoWriter(n);
+            assertThat(fresh.encode(spans)).isEqualTo(OtlpBuilderOracle.encode(spans).toByteArray());
+        }
+    }
+
+    @Test
     void largeBatchAndEmptyBatch() {
         List<Span> spans = new ArrayList<>(TestSpans.many(2000));
         sameAsBuilders(spans);
