@@ -71,7 +71,7 @@ final class GlobalApiRecords {
         }
         open.remove(key);
         EventHeader s = span.start;
-        EventHeader whole = new EventHeader(s.kind(), s.pid(), s.tid(), s.startNs(), h.endNs(), s.goroutine(),
+        EventHeader whole = EventHeader.of(s.kind(), s.pid(), s.tid(), s.startNs(), h.endNs(), s.goroutine(),
                 s.target(), s.traceId(), s.spanId(), s.traceFlags(), s.parentSpanId(), s.parentOrigin());
         return new ManualSpanEvent(whole, EventLayout.MANUAL_GLOBAL_API, span.body.toByteArray(), span.truncated, false);
     }

@@ -1,20 +1,64 @@
 package io.tracebee.decode;
 
+import static io.tracebee.decode.EventLayout.*;
+
 /**
- * One message returned by kafka-go's {@code (*Reader).FetchMessage}, as the probe saw it when the call returned.
- *
- * @param topic at most {@link EventLayout#KAFKA_TOPIC_MAX} bytes of it
- * @param key the first {@link EventLayout#KAFKA_KEY_MAX} bytes of the key; empty without one
- * @param keyLength the key's real length
- * @param valueLength the value's length in bytes
- * @param group the reader's consumer group; empty for a reader of one partition
- * @param link how the kernel found the message's producer span (the span's parent)
- * @param traceState the tracestate header that came with the message's traceparent, or empty
- * @param tombstone the message has no value
+ * One message returned by kafka-go's {@code (*Reader).FetchMessage}, as the probe saw it when the call returned
+ * ({@code struct tb_kafka_consumer_event}), read in place ({@link RecordView}: valid while its batch is).
  */
-public record KafkaConsumerEvent(EventHeader header, String topic, byte[] key, int keyLength, int valueLength,
-        int partition, long offset, String group, Link link, String traceState, boolean tombstone)
-        implements TracedEvent {
+public final class KafkaConsumerEvent extends RecordView implements TracedEvent {
+
+    KafkaConsumerEvent(byte[] d, int off, RepeatedStrings repeated) {
+        super(d, off, repeated);
+    }
+
+    /** At most {@link EventLayout#KAFKA_TOPIC_MAX} bytes of it. */
+    public String topic() {
+        return repeatedUtf8(KC_TOPIC, KC_TOPIC_LEN, KAFKA_TOPIC_MAX);
+    }
+
+    /** The first {@link EventLayout#KAFKA_KEY_MAX} bytes of the key; empty without one. */
+    public byte[] key() {
+        return bytes(KC_KEY, length(KC_KEY_LEN, KAFKA_KEY_MAX));
+    }
+
+    /** The key's real length. */
+    public int keyLength() {
+        return i32(KC_KEY_FULL_LEN);
+    }
+
+    /** The value's length in bytes. */
+    public int valueLength() {
+        return i32(KC_VALUE_LEN);
+    }
+
+    public int partition() {
+        return i32(KC_PARTITION);
+    }
+
+    public long offset() {
+        return i64(KC_OFFSET);
+    }
+
+    /** The reader's consumer group; empty for a reader of one partition. */
+    public String group() {
+        return repeatedUtf8(KC_GROUP, KC_GROUP_LEN, KAFKA_GROUP_MAX);
+    }
+
+    /** How the kernel found the message's producer span (the span's parent). */
+    public Link link() {
+        return Link.of(u8(KC_LINK));
+    }
+
+    /** The tracestate header that came with the message's traceparent, or empty. */
+    public String traceState() {
+        return ascii(KC_TRACESTATE, KC_TRACESTATE_LEN, TRACESTATE_MAX);
+    }
+
+    /** The message has no value. */
+    public boolean tombstone() {
+        return (u16(KC_FLAGS) & KAFKA_FLAG_TOMBSTONE) != 0;
+    }
 
     /** enum tb_kafka_link_kind, in its order. */
     public enum Link {

@@ -33,7 +33,7 @@ class CorrelatorTest {
         byte[] ours = id(16, 1);
         byte[] sdk = id(16, 2);
         byte[] later = id(16, 3);
-        EventHeader h = new EventHeader(EventLayout.KIND_TRACE_ADOPT, 1, 1, 0, 0, 0, 1, ours, id(8, 4), 1, new byte[8], 0);
+        EventHeader h = EventHeader.of(EventLayout.KIND_TRACE_ADOPT, 1, 1, 0, 0, 0, 1, ours, id(8, 4), 1, new byte[8], 0);
         List<CorrelatedEvent> before = c.correlate(List.of(event(ours, "/before")));
         List<CorrelatedEvent> out = c.correlate(List.of(new TraceAdoptEvent(h, sdk), new TraceAdoptEvent(h, later),
                 event(ours, "/root"), event(id(16, 9), "/other")));

@@ -6,9 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Builds raw event records (HTTP server and client, database) by hand, as the kernel would lay them out. */
+/** Builds raw event records (HTTP, database, Redis, gRPC, Kafka) by hand, as the kernel would lay them out. */
 public final class EventBytes {
-    private final ByteBuffer b = ByteBuffer.allocate(Math.max(HTTP_SERVER_SIZE, Math.max(DB_SIZE, Math.max(REDIS_SIZE, GRPC_SIZE))))
+    private final ByteBuffer b = ByteBuffer.allocate(java.util.stream.IntStream.of(HTTP_SERVER_SIZE, HTTP_CLIENT_SIZE,
+            DB_SIZE, REDIS_SIZE, GRPC_SIZE, KAFKA_PRODUCER_SIZE, KAFKA_CONSUMER_SIZE).max().getAsInt())
             .order(ByteOrder.LITTLE_ENDIAN);
 
     /**
@@ -108,6 +109,38 @@ public final class EventBytes {
         str(HC_HOST, HC_HOST_LEN, HTTP_HOST_MAX, host);
         str(HC_PATH, HC_PATH_LEN, HTTP_PATH_MAX, path);
         return str(HC_QUERY, HC_QUERY_LEN, HTTP_QUERY_MAX, query);
+    }
+
+    /** One message of a kafka-go WriteMessages call: TB_KAFKA_FLAG_* flags. */
+    public static EventBytes kafkaProducer(String topic, byte[] key, int keyLength, int valueLength, int partition,
+            long offset, int batchCount, int flags) {
+        EventBytes e = new EventBytes();
+        e.b.putInt(H_KIND, KIND_KAFKA_PRODUCER).putInt(H_SIZE, KAFKA_PRODUCER_SIZE).putInt(KP_KEY_FULL_LEN, keyLength)
+                .putInt(KP_VALUE_LEN, valueLength).putInt(KP_PARTITION, partition).putLong(KP_OFFSET, offset)
+                .putInt(KP_BATCH_COUNT, batchCount).putShort(KP_FLAGS, (short) flags);
+        e.b.put(KP_KEY, key, 0, Math.min(key.length, KAFKA_KEY_MAX)).putShort(KP_KEY_LEN,
+                (short) Math.min(key.length, KAFKA_KEY_MAX));
+        return e.str(KP_TOPIC, KP_TOPIC_LEN, KAFKA_TOPIC_MAX, topic);
+    }
+
+    /** One message kafka-go's FetchMessage returned: link is enum tb_kafka_link_kind, flags TB_KAFKA_FLAG_*. */
+    public static EventBytes kafkaConsumer(String topic, byte[] key, int keyLength, int valueLength, int partition,
+            long offset, String group, int link, String traceState, int flags) {
+        EventBytes e = new EventBytes();
+        e.b.putInt(H_KIND, KIND_KAFKA_CONSUMER).putInt(H_SIZE, KAFKA_CONSUMER_SIZE).putInt(KC_KEY_FULL_LEN, keyLength)
+                .putInt(KC_VALUE_LEN, valueLength).putInt(KC_PARTITION, partition).putLong(KC_OFFSET, offset)
+                .put(KC_LINK, (byte) link).putShort(KC_FLAGS, (short) flags);
+        e.b.put(KC_KEY, key, 0, Math.min(key.length, KAFKA_KEY_MAX)).putShort(KC_KEY_LEN,
+                (short) Math.min(key.length, KAFKA_KEY_MAX));
+        e.str(KC_GROUP, KC_GROUP_LEN, KAFKA_GROUP_MAX, group);
+        e.str(KC_TRACESTATE, KC_TRACESTATE_LEN, TRACESTATE_MAX, traceState);
+        return e.str(KC_TOPIC, KC_TOPIC_LEN, KAFKA_TOPIC_MAX, topic);
+    }
+
+    /** The record decoded, as the pipeline would see it. */
+    public TracedEvent decode() {
+        byte[] record = bytes();
+        return new EventDecoder().decodeOne(record, 0, record.length);
     }
 
     public static EventBytes httpServer() {

@@ -4,6 +4,7 @@ import io.tracebee.bpf.BpfTestSupport;
 import io.tracebee.decode.EventDecoder;
 import io.tracebee.decode.TracedEvent;
 import io.tracebee.ringbuf.RingBufferSource;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -29,7 +30,8 @@ final class ProbeHarness implements BeforeEachCallback, AfterEachCallback {
         source = RingBufferSource.open(maps.ringBufferFd(), RingBufferSource.Options.defaults());
         EventDecoder decoder = new EventDecoder();
         source.batches().subscribe().with(b -> {
-            events.addAll(decoder.decode(b.data(), b.offsets(), b.lengths(), b.count()));
+            // the events are views over the batch's bytes and the test keeps them: decode a copy
+            events.addAll(decoder.decode(Arrays.copyOf(b.data(), b.bytes()), b.offsets(), b.lengths(), b.count()));
             b.release();
         });
         source.start();

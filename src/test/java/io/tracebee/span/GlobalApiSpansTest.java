@@ -92,7 +92,7 @@ class GlobalApiSpansTest {
     }
 
     private static Span assemble(byte[] body) {
-        EventHeader h = new EventHeader(EventLayout.KIND_MANUAL_SPAN, 1, 1, 100, 900, 0, 1, new byte[16], new byte[] {9, 9, 9, 9, 9, 9, 9, 9},
+        EventHeader h = EventHeader.of(EventLayout.KIND_MANUAL_SPAN, 1, 1, 100, 900, 0, 1, new byte[16], new byte[] {9, 9, 9, 9, 9, 9, 9, 9},
                 1, new byte[8], EventLayout.ORIGIN_LOCAL);
         ManualSpanEvent e = new ManualSpanEvent(h, EventLayout.MANUAL_GLOBAL_API, body, false, false);
         return new SpanAssembler(CLOCK).assemble(new CorrelatedEvent(e, new byte[16], new byte[8], 1, RESOURCE));

@@ -3,11 +3,9 @@ package io.tracebee.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracebee.correlate.CorrelatedEvent;
-import io.tracebee.decode.EventHeader;
+import io.tracebee.decode.EventBytes;
 import io.tracebee.decode.EventLayout;
-import io.tracebee.decode.KafkaConsumerEvent;
 import io.tracebee.decode.KafkaConsumerEvent.Link;
-import io.tracebee.decode.KafkaProducerEvent;
 import io.tracebee.decode.TracedEvent;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -19,8 +17,8 @@ class KafkaSpanAssemblyTest {
 
     @Test
     void aProducedMessageIsAProducerSpanNamedForItsTopic() {
-        Span s = assemble(new KafkaProducerEvent(header(EventLayout.ORIGIN_LOCAL), "orders", bytes("order-7"), 7, 120,
-                3, 41, 1, false, false));
+        Span s = assemble(header(EventBytes.kafkaProducer("orders", bytes("order-7"), 7, 120, 3, 41, 1, 0),
+                EventLayout.ORIGIN_LOCAL));
         assertThat(s.name()).isEqualTo("orders publish");
         assertThat(s.kind()).isEqualTo(SpanKind.PRODUCER);
         assertThat(s.scope()).isEqualTo(SpanAssembler.SCOPE_KAFKA_GO);
@@ -40,8 +38,8 @@ class KafkaSpanAssemblyTest {
     @Test
     void whatIsNotKnownIsLeftOutAndAFailedWriteIsAnError() {
         // acks=0 or async: no offset; no key; one of a batch of 5; WriteMessages failed
-        Span s = assemble(new KafkaProducerEvent(header(EventLayout.ORIGIN_LOCAL), "audit", new byte[0], 0, 0, -1, -1,
-                5, true, true));
+        Span s = assemble(header(EventBytes.kafkaProducer("audit", new byte[0], 0, 0, -1, -1, 5,
+                EventLayout.KAFKA_FLAG_ERROR | EventLayout.KAFKA_FLAG_TOMBSTONE), EventLayout.ORIGIN_LOCAL));
         assertThat(s.attributes().asMap()).containsEntry("messaging.batch.message_count", 5L)
                 .containsEntry("messaging.kafka.message.tombstone", true)
                 .containsEntry("error.type", "_OTHER")
@@ -52,8 +50,8 @@ class KafkaSpanAssemblyTest {
 
     @Test
     void aFetchedMessageIsAConsumerSpanWithItsGroupAndTheProducersTraceState() {
-        Span s = assemble(new KafkaConsumerEvent(header(EventLayout.ORIGIN_HEADER), "orders", bytes("order-7"), 7, 120,
-                0, 12, "billing", Link.HEADER, "vendor=1", false));
+        Span s = assemble(header(EventBytes.kafkaConsumer("orders", bytes("order-7"), 7, 120, 0, 12, "billing",
+                Link.HEADER.ordinal(), "vendor=1", 0), EventLayout.ORIGIN_HEADER));
         assertThat(s.name()).isEqualTo("orders receive");
         assertThat(s.kind()).isEqualTo(SpanKind.CONSUMER);
         assertThat(s.attributes().asMap()).containsEntry("messaging.operation.type", "receive")
@@ -64,8 +62,8 @@ class KafkaSpanAssemblyTest {
         assertThat(s.traceState()).isEqualTo("vendor=1");
         assertThat(s.parentRemote()).isTrue();
 
-        Span noGroup = assemble(new KafkaConsumerEvent(header(EventLayout.ORIGIN_LOCAL), "orders", new byte[0], 0, 1,
-                0, 13, "", Link.OFFSET, "", false));
+        Span noGroup = assemble(header(EventBytes.kafkaConsumer("orders", new byte[0], 0, 1, 0, 13, "",
+                Link.OFFSET.ordinal(), "", 0), EventLayout.ORIGIN_LOCAL));
         assertThat(noGroup.attributes().asMap()).doesNotContainKey("messaging.consumer.group.name");
         assertThat(noGroup.parentRemote()).as("producer in the same process").isFalse();
     }
@@ -83,11 +81,12 @@ class KafkaSpanAssemblyTest {
                 e.header().traceFlags(), RESOURCE));
     }
 
-    private static EventHeader header(int parentOrigin) {
+    private static TracedEvent header(EventBytes record, int parentOrigin) {
         byte[] trace = new byte[16];
         trace[0] = 9;
-        return new EventHeader(EventLayout.KIND_KAFKA_PRODUCER, 1, 1, 1_000_000, 2_000_000, 0, 1, trace,
-                new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, new byte[] {8, 7, 6, 5, 4, 3, 2, 1}, parentOrigin);
+        return record.pid(1, 1).times(1_000_000, 2_000_000).target(1)
+                .ids(trace, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, new byte[] {8, 7, 6, 5, 4, 3, 2, 1})
+                .parentOrigin(parentOrigin).decode();
     }
 
     private static byte[] bytes(String s) {

@@ -63,7 +63,7 @@ class ManualSpansTest {
         byte[] trace = new byte[16];
         trace[0] = 1;
         byte[] span = {1, 2, 3, 4, 5, 6, 7, 8};
-        EventHeader h = new EventHeader(EventLayout.KIND_MANUAL_SPAN, 42, 42, 1_000_000, 2_000_000, 0, 1, trace, span, 1,
+        EventHeader h = EventHeader.of(EventLayout.KIND_MANUAL_SPAN, 42, 42, 1_000_000, 2_000_000, 0, 1, trace, span, 1,
                 new byte[8], EventLayout.ORIGIN_LOCAL);
         ManualSpanEvent e = new ManualSpanEvent(h, EventLayout.MANUAL_AUTO_SDK, json.getBytes(StandardCharsets.UTF_8),
                 truncated, false);
