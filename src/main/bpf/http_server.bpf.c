@@ -228,17 +228,19 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	/*
 	 * The goroutine leaves this span: back to the enclosing one in this process, if any. A remote
 	 * parent (header, connection) was never the goroutine's span: a keep-alive connection's next
-	 * request on this goroutine must not inherit it. The goroutine's entry is kept, zeroed when it is
-	 * in no span (tb_current_from), so its next request writes it in place.
+	 * request on this goroutine must not inherit it. The goroutine's entry is kept, zeroed and settled when
+	 * it is in no span (tb_current_from), so its next request writes it in place.
 	 */
 	struct tb_goid_key gkey = {.pid = key.pid, .goid = sc->goid};
 	bool restore = tb_has_span(&sc->call.parent) && sc->call.parent.origin == TB_ORIGIN_LOCAL;
 	struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, &gkey);
 	if (cur) {
-		if (restore)
+		if (restore) {
 			*cur = sc->call.parent;
-		else
+		} else {
 			__builtin_memset(cur, 0, sizeof(*cur));
+			cur->origin = TB_SLOT_SETTLED;
+		}
 	} else if (restore) {
 		bpf_map_update_elem(&tb_current_span, &gkey, &sc->call.parent, BPF_ANY);
 	}

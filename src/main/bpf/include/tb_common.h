@@ -218,11 +218,19 @@ static __noinline int tb_inherit(struct pt_regs *ctx, const struct tb_goid_key *
 	return 1;
 }
 
+/*
+ * origin of a tb_current_span entry without a span, left by a probe whose span ended: the goroutine already
+ * had a span of its own, so it is past its first probe and inherits nothing from its creator any more.
+ */
+#define TB_SLOT_SETTLED 0xff
+
 static __always_inline struct tb_span_context *tb_current_from(struct pt_regs *ctx, const struct tb_goid_key *key,
 							       struct tb_span_context *slot)
 {
 	if (slot && tb_has_span(slot))
 		return slot;
+	if (slot && slot->origin == TB_SLOT_SETTLED)
+		return NULL;
 	if (!has_go_ancestry || !tb_inherit(ctx, key, slot))
 		return NULL;
 	return slot ? slot : bpf_map_lookup_elem(&tb_current_span, key);
