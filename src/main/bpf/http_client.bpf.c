@@ -93,9 +93,14 @@ int uprobe_persist_conn_round_trip(struct pt_regs *ctx)
 	if (!call || !call->active)
 		return 0;
 	void *pc = GO_ARG1(ctx);
-	bool tls = go_read_ptr(pc, off_pconn_tls_state) != 0;
+	/* conn and tlsState: one read */
+	__u8 buf[64] __attribute__((aligned(8)));
+	struct go_win w;
+	go_win_read(&w, buf, sizeof(buf), pc, go_min(off_pconn_conn, off_pconn_tls_state),
+		    go_max(off_pconn_conn + 16, off_pconn_tls_state + 8));
+	bool tls = go_win_ptr(&w, buf, off_pconn_tls_state) != 0;
 	struct tb_conn conn = {};
-	if (!tb_read_conn(&conn, tb_conn_fd(go_read_iface_data(pc, off_pconn_conn), tls)))
+	if (!tb_read_conn(&conn, tb_conn_fd((void *)go_win_ptr(&w, buf, off_pconn_conn + 8), tls)))
 		return 0;
 	if (call->conn.inode && call->conn.inode != conn.inode) {
 		tb_link_withdraw(&call->conn, 0);

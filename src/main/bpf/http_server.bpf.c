@@ -103,6 +103,35 @@ static __always_inline bool server_conn(struct server_call *sc, __u64 goid)
 	return true;
 }
 
+struct req_entry_fields {
+	__u64 proto_major;
+	__u64 header;
+	__u64 ctx;  /* data word of Request.ctx */
+};
+
+/*
+ * The Request fields the entry wants (ProtoMajor, Header, ctx), in one read of the span they cover. A global
+ * function so that the window (~220 bytes) does not count against the entry's stack.
+ */
+__noinline int req_entry_fields(__u64 req, struct req_entry_fields *out)
+{
+	__u8 buf[320] __attribute__((aligned(8)));
+	struct go_win w;
+	if (!out)
+		return 0;
+	__u64 lo = go_min(off_request_proto_major, off_request_header);
+	__u64 hi = go_max(off_request_proto_major, off_request_header) + 8;
+	if (has_request_ctx) {
+		lo = go_min(lo, off_request_ctx);
+		hi = go_max(hi, off_request_ctx + 16);
+	}
+	go_win_read(&w, buf, sizeof(buf), (void *)req, lo, hi);
+	out->proto_major = go_win_ptr(&w, buf, off_request_proto_major);
+	out->header = go_win_ptr(&w, buf, off_request_header);
+	out->ctx = has_request_ctx ? go_win_ptr(&w, buf, off_request_ctx + 8) : 0;
+	return 0;
+}
+
 SEC("uprobe")
 int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 {
@@ -125,19 +154,11 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 	}
 	sc->active = 0;
 
-	/* ProtoMajor and Header in one read (adjacent in every release), ctx on its own when it is not near */
-	__u8 buf[32] __attribute__((aligned(8)));
-	struct go_win w;
-	__u64 lo = go_min(off_request_proto_major, off_request_header);
-	__u64 hi = go_max(off_request_proto_major, off_request_header) + 8;
-	if (has_request_ctx && off_request_ctx >= lo && off_request_ctx + 16 - lo <= sizeof(buf)) {
-		lo = go_min(lo, off_request_ctx);
-		hi = go_max(hi, off_request_ctx + 16);
-	}
-	go_win_read(&w, buf, sizeof(buf), req, lo, hi);
-	sc->proto_major = (__u8)go_win_ptr(&w, buf, off_request_proto_major);
-	void *header = (void *)go_win_ptr(&w, buf, off_request_header);
-	sc->ctx = has_request_ctx ? (void *)go_win_ptr(&w, buf, off_request_ctx + 8) : NULL;
+	struct req_entry_fields rf = {};
+	req_entry_fields((__u64)req, &rf);
+	sc->proto_major = (__u8)rf.proto_major;
+	void *header = (void *)rf.header;
+	sc->ctx = (void *)rf.ctx;
 	sc->rw = GO_ARG3(ctx);
 	sc->goid = gkey.goid;
 
