@@ -60,11 +60,17 @@ struct {
 	__uint(max_entries, 1024);
 } db_systems SEC(".maps");
 
+/*
+ * Calls by goroutine. An entry outlives its call (the RET marks it inactive): the goroutine's next call is
+ * written over it in place, saving an LRU insert and delete (~250 ns) per call. LRU: entries of goroutines
+ * that ended, and calls that never returned, age out.
+ */
 struct db_call {
 	struct tb_call call;    /* arg is the *DB or the *Stmt */
 	struct go_string query;
 	__u16 flags;
 	__u8 system;
+	__u8 active;            /* the call is in flight: entry ran, RET not yet */
 };
 
 struct {
@@ -95,9 +101,20 @@ static __always_inline int db_begin(struct pt_regs *ctx, void *arg, void *goctx,
 				    __u16 flags, __u8 system)
 {
 	struct tb_goroutine_key key = tb_goroutine(ctx);
-	if (tb_call_restarted(&db_calls, &key, arg))
+	struct db_call *prev = bpf_map_lookup_elem(&db_calls, &key);
+	if (prev && prev->active && prev->call.arg == arg)
+		return 0;  /* the prologue's stack-growth restart of the call in flight */
+	if (prev) {
+		prev->active = 0;
+		prev->query.ptr = q;
+		prev->query.len = qlen;
+		prev->flags = flags;
+		prev->system = system;
+		tb_call_begin(ctx, &prev->call, arg, goctx);
+		prev->active = 1;
 		return 0;
-	struct db_call c = {.query = {.ptr = q, .len = qlen}, .flags = flags, .system = system};
+	}
+	struct db_call c = {.query = {.ptr = q, .len = qlen}, .flags = flags, .system = system, .active = 1};
 	tb_call_begin(ctx, &c.call, arg, goctx);
 	if (bpf_map_update_elem(&db_calls, &key, &c, BPF_ANY))
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);
@@ -135,13 +152,12 @@ static __always_inline int db_end(struct pt_regs *ctx, void *err_itab, void *err
 {
 	struct tb_goroutine_key key = tb_goroutine(ctx);
 	struct db_call *c = bpf_map_lookup_elem(&db_calls, &key);
-	if (!c)
+	if (!c || !c->active)
 		return 0;
+	c->active = 0;  /* the entry stays, for the goroutine's next call */
 	struct tb_db_event *e = tb_reserve(sizeof(*e), &c->call.sc);
-	if (!e) {
-		bpf_map_delete_elem(&db_calls, &key);
+	if (!e)
 		return 0;
-	}
 	tb_fill_header(&e->h, ctx, TB_EV_DB_SQL, sizeof(*e), &c->call);
 	e->flags = c->flags | (err_itab ? TB_DB_FLAG_ERROR : 0);
 	e->system = c->system;
@@ -153,7 +169,6 @@ static __always_inline int db_end(struct pt_regs *ctx, void *err_itab, void *err
 	if (err_itab)
 		db_read_error(e, (__u64)err_itab, err_data);
 	tb_submit(e);
-	bpf_map_delete_elem(&db_calls, &key);
 	return 0;
 }
 

@@ -90,6 +90,64 @@ static __always_inline __u16 go_read_string(char *dst, __u32 max, const void *ba
 }
 
 /*
+ * A window on a Go struct in the target: the bytes [lo, hi) of the struct at base, fetched with one
+ * bpf_probe_read_user. A read costs about the same up to a few hundred bytes (~76 ns for 8 bytes, ~100 ns
+ * for 256 here), so a probe that wants several fields of one struct reads them all at once. lo and hi span
+ * fields of the struct only (offsets are const volatile, set before load: the verifier sees them as
+ * constants), so the read never leaves the object. When the span exceeds the buffer the fields are read
+ * one by one instead (go_win_ptr and go_win_string fall back to single reads).
+ */
+struct go_win {
+	const char *base;
+	__u64 lo;
+	__u64 hi;
+	bool ok;  /* buf holds [lo, hi) */
+};
+
+static __always_inline __u64 go_min(__u64 a, __u64 b)
+{
+	return a < b ? a : b;
+}
+
+static __always_inline __u64 go_max(__u64 a, __u64 b)
+{
+	return a > b ? a : b;
+}
+
+static __always_inline void go_win_read(struct go_win *w, __u8 *buf, __u32 cap, const void *base, __u64 lo, __u64 hi)
+{
+	w->base = base;
+	w->lo = lo;
+	w->hi = hi;
+	w->ok = false;
+	if (!base || hi <= lo || hi - lo > cap)
+		return;
+	w->ok = bpf_probe_read_user(buf, hi - lo, (const char *)base + lo) == 0;
+}
+
+/* The pointer-sized field at off, from the window when it holds it, else read on its own; 0 when unreadable. */
+static __always_inline __u64 go_win_ptr(const struct go_win *w, const __u8 *buf, __u64 off)
+{
+	if (w->ok && off >= w->lo && off + 8 <= w->hi)
+		return *(const __u64 *)(buf + (off - w->lo));
+	return go_read_ptr(w->base, off);
+}
+
+/* The string header at off, from the window when it holds it, else read on its own. */
+static __always_inline void go_win_string(const struct go_win *w, const __u8 *buf, __u64 off, struct go_string *s)
+{
+	if (w->ok && off >= w->lo && off + 16 <= w->hi) {
+		s->ptr = *(const char *const *)(buf + (off - w->lo));
+		s->len = *(const __s64 *)(buf + (off - w->lo) + 8);
+		return;
+	}
+	s->ptr = NULL;
+	s->len = 0;
+	if (w->base)
+		bpf_probe_read_user(s, sizeof(*s), w->base + off);
+}
+
+/*
  * Results that do not fit in registers (e.g. a struct of more than 9 words on amd64, 16 on arm64) are
  * written to the caller's frame, right above the return address. At a RET probe SP points at that
  * address (amd64) or at the slot Go reserves for it (arm64), so the first stack result is at SP+8.

@@ -59,6 +59,7 @@ struct tb_hdr_scan {
 	__u64 base;        /* groups or buckets being walked */
 	__u64 dir;         /* swiss directory */
 	__u64 last_table;  /* a table spans consecutive directory entries: visit it once */
+	__u64 overflow;    /* the overflow pointer of the bucket just scanned */
 	__u32 swiss;
 	__u32 done;  /* not bool: a callback must visibly return 0 or 1 to the verifier */
 };
@@ -66,25 +67,35 @@ struct tb_hdr_scan {
 /*
  * Checks the 8 slots of one group or bucket at g for the two keys; returns s->done.
  *
+ * The group (control word and slots: 328 bytes; a bucket: 336) is read whole, with one
+ * bpf_probe_read_user: a read costs about the same whatever its size up to a few hundred bytes, so
+ * this replaces a read per full slot. Only a key whose length matches is compared (one more read), and
+ * only a match reads its value.
+ *
  * A global (not static) function: the verifier checks it once, on its own, instead of once for every
- * state of every caller. Inlined, its unrolled slots and key compares multiplied with the states of
- * the probe around it: the net/http server entry took 2.4 s to verify (460,000 instructions
- * processed) and made attaching a Go service take over 2 s.
+ * state of every caller, and its stack (the group) does not count against the probe's. Inlined, its
+ * unrolled slots and key compares multiplied with the states of the probe around it: the net/http server
+ * entry took 2.4 s to verify (460,000 instructions processed) and made attaching a Go service take over 2 s.
  */
 __noinline int tb_hdr_scan_slots(struct tb_hdr_scan *s, __u64 g)
 {
-	__u64 ctrl = 0;
-	if (!s || !g || bpf_probe_read_user(&ctrl, sizeof(ctrl), (void *)g))
+	__u8 buf[GO_BUCKET] __attribute__((aligned(8)));
+	if (!s || !g)
 		return 0;
+	__u32 n = s->swiss ? GO_SWISS_GROUP : GO_BUCKET;
+	if (bpf_probe_read_user(buf, n, (void *)g))
+		return 0;
+	__u64 ctrl = *(__u64 *)buf;
+	s->overflow = s->swiss ? 0 : *(__u64 *)(buf + GO_BUCKET_OVERFLOW);
 	for (int k = 0; k < GO_SLOTS; k++) {
 		__u8 c = ctrl >> (8 * k);
 		if (s->swiss ? (c & GO_SWISS_EMPTY_BIT) : (c < GO_MIN_TOPHASH))
 			continue;
-		__u64 key = s->swiss ? g + 8 + k * GO_SWISS_SLOT : g + GO_BUCKET_KEYS + k * 16;
-		__u64 elem = s->swiss ? key + 16 : g + GO_BUCKET_ELEMS + k * 24;
-		struct go_string ks = {};
-		if (bpf_probe_read_user(&ks, sizeof(ks), (void *)key))
+		__u32 key = s->swiss ? 8 + k * GO_SWISS_SLOT : GO_BUCKET_KEYS + k * 16;
+		__u32 elem = s->swiss ? key + 16 : GO_BUCKET_ELEMS + k * 24;
+		if (key > GO_BUCKET - 16 || elem > GO_BUCKET - 16)
 			continue;
+		struct go_string ks = *(struct go_string *)(buf + key);
 		struct go_string *dst;
 		if (ks.len == 11 && !s->out.traceparent.ptr && go_string_equals(ks.ptr, "Traceparent", 11))
 			dst = &s->out.traceparent;
@@ -93,10 +104,11 @@ __noinline int tb_hdr_scan_slots(struct tb_hdr_scan *s, __u64 g)
 		else
 			continue;
 		/* elem is a []string {array, len, cap}: take values[0] */
-		struct { void *array; __s64 len; } values = {};
-		if (bpf_probe_read_user(&values, sizeof(values), (void *)elem) || values.len < 1 || !values.array)
+		void *array = *(void **)(buf + elem);
+		__s64 len = *(__s64 *)(buf + elem + 8);
+		if (len < 1 || !array)
 			continue;
-		bpf_probe_read_user(dst, sizeof(*dst), values.array);
+		bpf_probe_read_user(dst, sizeof(*dst), array);
 	}
 	s->done = s->out.traceparent.ptr && s->out.tracestate.ptr;
 	return s->done;
@@ -130,8 +142,9 @@ static long tb_hdr_bucket_cb(__u64 i, void *arg)
 	struct tb_hdr_scan *s = arg;
 	__u64 b = s->base + i * GO_BUCKET;
 	for (int depth = 0; depth <= TB_HDR_MAX_OVERFLOW && b && !s->done; depth++) {
+		s->overflow = 0;
 		tb_hdr_scan_slots(s, b);
-		b = go_read_ptr((void *)b, GO_BUCKET_OVERFLOW);
+		b = s->overflow;
 	}
 	return s->done != 0;
 }
@@ -159,8 +172,13 @@ static __always_inline void tb_find_trace_headers(void *m, struct tb_trace_heade
 	struct tb_hdr_scan s = {};
 	if (has_swiss_map) {
 		s.swiss = true;
-		void *dir = (void *)go_read_ptr(m, off_swiss_dir_ptr);
-		__u64 dir_len = go_read_ptr(m, off_swiss_dir_len);
+		/* dirPtr and dirLen: one read */
+		__u8 buf[32] __attribute__((aligned(8)));
+		struct go_win w;
+		go_win_read(&w, buf, sizeof(buf), m, go_min(off_swiss_dir_ptr, off_swiss_dir_len),
+			    go_max(off_swiss_dir_ptr, off_swiss_dir_len) + 8);
+		void *dir = (void *)go_win_ptr(&w, buf, off_swiss_dir_ptr);
+		__u64 dir_len = go_win_ptr(&w, buf, off_swiss_dir_len);
 		if (!dir)
 			return;
 		if (dir_len == 0) {

@@ -180,23 +180,65 @@ const volatile __u64 off_g_parent_goid = 0;
 const volatile __u64 off_g_gopc = 0;
 const volatile bool has_go_ancestry = false;
 
+static __always_inline bool tb_has_span(const struct tb_span_context *sc)
+{
+	__u64 id;
+	__builtin_memcpy(&id, sc->span_id, sizeof(id));
+	return id != 0;
+}
+
 /*
  * The span the goroutine of this uprobe (key: tb_current_goid) is in: its own, or else the one its creator
  * was in at the go statement that started it, which it keeps from then on. NULL when neither.
+ *
+ * slot is the goroutine's entry in tb_current_span as the caller looked it up (NULL when it has none). An
+ * entry whose span id is zero means "in no span": a probe that ends a span may zero the entry in place
+ * instead of deleting it, so that the goroutine's next span is written in place too (an LRU update or
+ * delete costs 100-200 ns, a lookup ~35). Every reader of tb_current_span treats such an entry as absent.
  */
-static __always_inline struct tb_span_context *tb_current(struct pt_regs *ctx, const struct tb_goid_key *key)
+/*
+ * The slow path of tb_current_from: takes the span the go statement that started the goroutine left, if any,
+ * into slot or else a new entry; returns whether it did. A function of its own (verified in its callers'
+ * context): inlined, its copies spilled ~200 bytes of the callers' 512-byte stack.
+ */
+static __noinline int tb_inherit(struct pt_regs *ctx, const struct tb_goid_key *key, struct tb_span_context *slot)
 {
-	struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, key);
-	if (cur || !has_go_ancestry)
-		return cur;
 	void *g = (void *)GO_GOROUTINE(ctx);
 	struct tb_goid_key creator = {.pid = key->pid, .goid = go_read_ptr(g, off_g_parent_goid)};
+	if (!creator.goid)
+		return 0;
 	struct tb_go_started *st = bpf_map_lookup_elem(&tb_go_started, &creator);
-	if (!st || !creator.goid || st->gopc != go_read_ptr(g, off_g_gopc))
+	if (!st || st->gopc != go_read_ptr(g, off_g_gopc))
+		return 0;
+	if (slot) {
+		*slot = st->sc;
+		return 1;
+	}
+	bpf_map_update_elem(&tb_current_span, key, &st->sc, BPF_NOEXIST);
+	return 1;
+}
+
+/*
+ * origin of a tb_current_span entry without a span, left by a probe whose span ended: the goroutine already
+ * had a span of its own, so it is past its first probe and inherits nothing from its creator any more.
+ */
+#define TB_SLOT_SETTLED 0xff
+
+static __always_inline struct tb_span_context *tb_current_from(struct pt_regs *ctx, const struct tb_goid_key *key,
+							       struct tb_span_context *slot)
+{
+	if (slot && tb_has_span(slot))
+		return slot;
+	if (slot && slot->origin == TB_SLOT_SETTLED)
 		return NULL;
-	struct tb_span_context inherited = st->sc;
-	bpf_map_update_elem(&tb_current_span, key, &inherited, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&tb_current_span, key);
+	if (!has_go_ancestry || !tb_inherit(ctx, key, slot))
+		return NULL;
+	return slot ? slot : bpf_map_lookup_elem(&tb_current_span, key);
+}
+
+static __always_inline struct tb_span_context *tb_current(struct pt_regs *ctx, const struct tb_goid_key *key)
+{
+	return tb_current_from(ctx, key, bpf_map_lookup_elem(&tb_current_span, key));
 }
 
 /*
@@ -409,13 +451,6 @@ static __always_inline void tb_child_of(struct tb_span_context *sc, const struct
 {
 	tb_join_trace(sc, p);
 	tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
-}
-
-static __always_inline bool tb_has_span(const struct tb_span_context *sc)
-{
-	__u64 id;
-	__builtin_memcpy(&id, sc->span_id, sizeof(id));
-	return id != 0;
 }
 
 /*

@@ -58,42 +58,91 @@ static __always_inline void tb_v4_mapped(__u8 *dst, __be32 addr)
 	__builtin_memcpy(dst + 12, &addr, 4);
 }
 
-/* Reads the TCP connection behind fd of the current process into c; false if fd is not a TCP socket. */
+/*
+ * The first TB_KEND(type, field) bytes of a kernel struct hold that field: reading a struct's prefix up to the
+ * last field wanted is one bpf_probe_read_kernel instead of one per field (each costs ~35 ns here, about as much
+ * as a 100-byte read). Offsets are CO-RE relocated, so the verifier sees them as constants.
+ */
+#define TB_KEND(type, field) (bpf_core_field_offset(type, field) + bpf_core_field_size(type, field))
+#define TB_KFIELD(buf, type, field, ctype) (*(ctype *)((buf) + bpf_core_field_offset(type, field)))
+#define TB_KBUF 128
+
+/*
+ * Reads the TCP connection behind fd of the current process into c; false if fd is not a TCP socket.
+ * The task's file table is reached through BTF pointers (plain loads, no helper call); the file, its inode,
+ * the socket and its sock_common are read a prefix at a time.
+ */
 static __always_inline bool tb_read_conn(struct tb_conn *c, __s64 fd)
 {
-	if (!tb_kernel_reads)
+	if (!tb_kernel_reads || fd < 0)
 		return false;
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	if (!fdt || fd >= fdt->max_fds)
 		return false;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file **fds = fdt->fd;
 	struct file *f = NULL;
 	if (bpf_probe_read_kernel(&f, sizeof(f), fds + fd) || !f)
 		return false;
-	struct inode *inode = BPF_CORE_READ(f, f_inode);
-	if ((BPF_CORE_READ(inode, i_mode) & TB_S_IFMT) != TB_S_IFSOCK)
+
+	__u8 buf[TB_KBUF] __attribute__((aligned(8)));
+	__u32 n = TB_KEND(struct file, f_inode);
+	__u32 n2 = TB_KEND(struct file, private_data);
+	if (n2 > n)
+		n = n2;
+	if (n > TB_KBUF || bpf_probe_read_kernel(buf, n, f))
 		return false;
-	struct socket *sock = BPF_CORE_READ(f, private_data);
-	if (!sock || BPF_CORE_READ(sock, type) != TB_SOCK_STREAM)
+	struct inode *inode = TB_KFIELD(buf, struct file, f_inode, struct inode *);
+	struct socket *sock = TB_KFIELD(buf, struct file, private_data, struct socket *);
+
+	n = TB_KEND(struct inode, i_mode);
+	n2 = TB_KEND(struct inode, i_ino);
+	if (n2 > n)
+		n = n2;
+	if (!inode || n > TB_KBUF || bpf_probe_read_kernel(buf, n, inode))
 		return false;
-	struct sock *sk = BPF_CORE_READ(sock, sk);
-	if (!sk)
+	if ((TB_KFIELD(buf, struct inode, i_mode, umode_t) & TB_S_IFMT) != TB_S_IFSOCK)
 		return false;
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u64 ino = TB_KFIELD(buf, struct inode, i_ino, unsigned long);
+
+	n = TB_KEND(struct socket, type);
+	n2 = TB_KEND(struct socket, sk);
+	if (n2 > n)
+		n = n2;
+	if (!sock || n > TB_KBUF || bpf_probe_read_kernel(buf, n, sock))
+		return false;
+	struct sock *sk = TB_KFIELD(buf, struct socket, sk, struct sock *);
+	if (TB_KFIELD(buf, struct socket, type, short) != TB_SOCK_STREAM || !sk)
+		return false;
+
+	/* everything wanted of struct sock_common, in one read up to the last of its fields */
+	n = TB_KEND(struct sock_common, skc_v6_rcv_saddr);
+	n2 = TB_KEND(struct sock_common, skc_v6_daddr);
+	if (n2 > n)
+		n = n2;
+	n2 = TB_KEND(struct sock_common, skc_net.net);
+	if (n2 > n)
+		n = n2;
+	n2 = TB_KEND(struct sock_common, skc_family);
+	if (n2 > n)
+		n = n2;
+	if (n > TB_KBUF || bpf_probe_read_kernel(buf, n, sk))
+		return false;
+	__u16 family = TB_KFIELD(buf, struct sock_common, skc_family, unsigned short);
 	if (family == TB_AF_INET) {
-		tb_v4_mapped(c->saddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
-		tb_v4_mapped(c->daddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+		tb_v4_mapped(c->saddr, TB_KFIELD(buf, struct sock_common, skc_rcv_saddr, __be32));
+		tb_v4_mapped(c->daddr, TB_KFIELD(buf, struct sock_common, skc_daddr, __be32));
 	} else if (family == TB_AF_INET6) {
-		BPF_CORE_READ_INTO(c->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(c->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		__builtin_memcpy(c->saddr, buf + bpf_core_field_offset(struct sock_common, skc_v6_rcv_saddr), 16);
+		__builtin_memcpy(c->daddr, buf + bpf_core_field_offset(struct sock_common, skc_v6_daddr), 16);
 	} else {
 		return false;
 	}
-	c->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	c->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	c->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	c->inode = BPF_CORE_READ(inode, i_ino);
+	c->sport = TB_KFIELD(buf, struct sock_common, skc_num, __u16);
+	c->dport = bpf_ntohs(TB_KFIELD(buf, struct sock_common, skc_dport, __be16));
+	struct net *net = TB_KFIELD(buf, struct sock_common, skc_net.net, struct net *);
+	c->netns = BPF_CORE_READ(net, ns.inum);
+	c->inode = ino;
 	return true;
 }
 

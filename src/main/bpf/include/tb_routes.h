@@ -21,7 +21,7 @@ static __always_inline void tb_route_record(struct pt_regs *ctx, const struct go
 		return;
 	struct tb_goid_key g = tb_current_goid(ctx);
 	struct tb_span_context *span = bpf_map_lookup_elem(&tb_current_span, &g);
-	if (!span)
+	if (!span || !tb_has_span(span))
 		return;  /* not inside a traced server request */
 	struct tb_span_key k = {.pid = g.pid};
 	__builtin_memcpy(k.span_id, span->span_id, TB_SPAN_ID_SIZE);
