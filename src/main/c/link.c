@@ -34,42 +34,6 @@ jlong JNICALL tb_attachUprobe0(JNIEnv *env, jclass clazz, jlong prog, jstring pa
 	return err ? err : TB_HANDLE(link);
 }
 
-/* uprobe_multi links: see TB_TRACE_UPROBE_MULTI in tb_jni.h. */
-
-/* The BPF_LINK_CREATE part of union bpf_attr with its uprobe_multi member (include/uapi/linux/bpf.h, 6.6). */
-struct tb_link_create_uprobe_multi {
-	__u32 prog_fd;
-	__u32 target_fd;
-	__u32 attach_type;
-	__u32 flags;
-	__u64 path;
-	__u64 offsets;
-	__u64 ref_ctr_offsets;
-	__u64 cookies;
-	__u32 cnt;
-	__u32 multi_flags;
-	__u32 pid;
-	__u32 _pad;
-};
-
-static int uprobe_multi_link(int prog_fd, const char *path, const __u64 *offsets, const __u64 *cookies, __u32 cnt,
-			     int pid)
-{
-	struct tb_link_create_uprobe_multi a;
-	int fd;
-
-	memset(&a, 0, sizeof(a));
-	a.prog_fd = (__u32)prog_fd;
-	a.attach_type = TB_TRACE_UPROBE_MULTI;
-	a.path = (__u64)(uintptr_t)path;
-	a.offsets = (__u64)(uintptr_t)offsets;
-	a.cookies = (__u64)(uintptr_t)cookies;
-	a.cnt = cnt;
-	a.pid = pid < 0 ? 0 : (__u32)pid;
-	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof(a));
-	return fd < 0 ? -errno : fd;
-}
-
 /* The fd of one uprobe_multi link of prog at every offset of the binary at path; pid -1 = every process. */
 jint JNICALL tb_attachUprobeMulti0(JNIEnv *env, jclass clazz, jint prog_fd, jstring path, jlongArray offsets,
 				   jint pid, jlong cookie)
@@ -97,7 +61,7 @@ jint JNICALL tb_attachUprobeMulti0(JNIEnv *env, jclass clazz, jint prog_fd, jstr
 	(*env)->GetLongArrayRegion(env, offsets, 0, n, (jlong *)offs);
 	for (jsize i = 0; i < n; i++)
 		cookies[i] = (__u64)cookie;
-	fd = uprobe_multi_link(prog_fd, cpath, offs, cookies, (__u32)n, pid);
+	fd = tb_uprobe_multi_link(prog_fd, cpath, offs, cookies, (__u32)n, pid);
 	tb_release_utf(env, path, cpath);
 	free(offs);
 	free(cookies);
@@ -157,7 +121,7 @@ int tb_uprobe_multi_probe(void)
 	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "tb_probe_um", "GPL", insns, 2, &opts);
 	if (prog < 0)
 		return tb_libbpf_err(prog);
-	link = uprobe_multi_link(prog, path, &offset, &cookie, 1, getpid());
+	link = tb_uprobe_multi_link(prog, path, &offset, &cookie, 1, getpid());
 	close(prog);
 	if (link < 0)
 		return link;

@@ -9,6 +9,7 @@
 
 #include <jni.h>
 #include <stdint.h>
+#include "tb_uprobe_multi.h" /* uprobe_multi links, TB_TRACE_UPROBE_MULTI */
 
 #define TB_PTR(h) ((void *)(uintptr_t)(h))
 #define TB_HANDLE(p) ((jlong)(uintptr_t)(p))
@@ -47,13 +48,6 @@ jint JNICALL tb_attachUprobeMulti0(JNIEnv *env, jclass clazz, jint prog_fd, jstr
 jint JNICALL tb_objectUseUprobeMulti0(JNIEnv *env, jclass clazz, jlong obj);
 int tb_uprobe_multi_probe(void);
 
-/*
- * uprobe_multi links (Linux 6.6+): one link for many addresses of one binary. Removing uprobes is what makes
- * detaching slow: the kernel waits for readers to finish once per uprobe link (~90 ms each here), but once per
- * uprobe_multi link. libbpf 1.1 predates them, so the link is created with the bpf syscall directly, and the
- * programs must be loaded with this expected attach type (BPF_TRACE_UPROBE_MULTI).
- */
-#define TB_TRACE_UPROBE_MULTI 48
 jint JNICALL tb_linkFd0(JNIEnv *env, jclass clazz, jlong link);
 jint JNICALL tb_linkDestroy0(JNIEnv *env, jclass clazz, jlong link);
 jlong JNICALL tb_attachCgroup0(JNIEnv *env, jclass clazz, jlong prog, jstring path);

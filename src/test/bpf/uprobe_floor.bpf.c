@@ -30,6 +30,13 @@ int empty(void *ctx)
 	return 0;
 }
 
+/* The same, loaded for a uprobe_multi link (how the agent attaches on Linux 6.6+): the floor of that path. */
+SEC("uprobe")
+int empty_multi(void *ctx)
+{
+	return 0;
+}
+
 SEC("uprobe")
 int read_user(struct pt_regs *ctx)
 {

@@ -11,6 +11,8 @@
  * libbpf 1.1 resolves func_name to the file offset from the ELF symbol table, the offset from
  * /proc/self/maps is printed for reference), detaching it afterwards. `empty` (returns 0) gives the
  * trap floor; the others add one ingredient of the net/http RET probe each (see the BPF source).
+ * A program whose name ends in "_multi" is loaded for, and attached through, a uprobe_multi link (Linux 6.6+,
+ * as the agent attaches) instead of a perf-event uprobe.
  * A "+reader" suffix runs a thread that polls the ring (ring_buffer__poll, epoll) during the timed
  * loop, as the agent's reader does, so that wake-ups have someone to wake; reader_cpu >= 0 pins
  * that thread to one CPU (the agent's, when the caller pins this program to the target's CPU).
@@ -38,6 +40,8 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+
+#include "../../main/c/tb_uprobe_multi.h"
 
 #define MAX_ROUNDS 101
 
@@ -91,6 +95,13 @@ static long maps_offset(void *addr)
 	}
 	fclose(f);
 	return result;
+}
+
+static int is_multi(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 6 && strcmp(name + n - 6, "_multi") == 0;
 }
 
 static int prog_stats(int fd, uint64_t *cnt, uint64_t *ns)
@@ -219,6 +230,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "open %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
+	for (int p = 0; p < nprogs; p++) {
+		char name[64];
+		struct bpf_program *prog;
+
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(names[p], "+"), names[p]);
+		prog = bpf_object__find_program_by_name(obj, name);
+		if (prog && is_multi(name) &&
+		    bpf_program__set_expected_attach_type(prog, (enum bpf_attach_type)TB_TRACE_UPROBE_MULTI)) {
+			fprintf(stderr, "%s: cannot set the uprobe_multi attach type\n", name);
+			return 1;
+		}
+	}
 	if (bpf_object__load(obj)) {
 		fprintf(stderr, "load %s: %s\n", argv[1], strerror(errno));
 		return 1;
@@ -255,11 +278,24 @@ int main(int argc, char **argv)
 			LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "tb_floor_fn");
 			int prog_fd = bpf_program__fd(progs[p]);
 			struct bpf_link *link;
+			int multi_fd;
 			pthread_t reader;
 			uint64_t c0, t0, c1, t1;
 
-			link = bpf_program__attach_uprobe_opts(progs[p], 0 /* this process */, exe, 0, &uo);
-			if (!link) {
+			if (is_multi(bpf_program__name(progs[p]))) {
+				__u64 offset = (__u64)maps_offset((void *)tb_floor_fn), cookie = 0;
+
+				multi_fd = tb_uprobe_multi_link(prog_fd, exe, &offset, &cookie, 1, getpid());
+				if (multi_fd < 0) {
+					fprintf(stderr, "uprobe_multi link %s: %s\n", names[p], strerror(-multi_fd));
+					return 1;
+				}
+				link = NULL;
+			} else {
+				multi_fd = -1;
+				link = bpf_program__attach_uprobe_opts(progs[p], 0 /* this process */, exe, 0, &uo);
+			}
+			if (!link && multi_fd < 0) {
 				fprintf(stderr, "attach %s as uprobe %s:tb_floor_fn: %s\n", names[p], exe,
 					strerror(errno));
 				return 1;
@@ -282,7 +318,10 @@ int main(int argc, char **argv)
 				fprintf(stderr, "prog info: %s\n", strerror(errno));
 				return 1;
 			}
-			bpf_link__destroy(link);
+			if (link)
+				bpf_link__destroy(link);
+			else
+				close(multi_fd);
 			if (with_reader[p]) {
 				atomic_store(&reader_stop, 1);
 				pthread_join(reader, NULL);
