@@ -20,7 +20,9 @@
 #    (fixtures' otelcol-tracebee, OTLP gRPC in, debug exporter counting spans) and the agents on
 #    AGENT_CPU. Both servers (the plain build and the otelhttp build) run for the whole run.
 # 4. REPS rounds; each runs every configuration once (the order rotates by round). A configuration:
-#    start its agent (tracebee: --target-pid; Go Auto: OTEL_GO_AUTO_TARGET_PID), then for /plain and
+#    start its agent (tracebee: --target-pid; Go Auto: OTEL_GO_AUTO_TARGET_PID; "empty": uprobe_floor hold,
+#    an empty BPF program on every site tracebee probes in this server, read once from a tracebee attach
+#    before the rounds: the trap floor in place, on the same instructions, under the same load), then for /plain and
 #    /work: WARMUP s of wrk -c1; wrk -t1 -c1 -d WRK_DURATION (one request at a time: the added time per
 #    request); wrk -t2 -c32 -d WRK_DURATION (throughput at saturation); bench/go/loadgen at
 #    each fixed rate (open loop, latency from the intended send time: p50/p99). Around every run:
@@ -31,7 +33,7 @@
 # WARMUP=2 (s of wrk -c1 before the first path of a configuration, 1 s before the second: the agents
 # warm up, e.g. the JIT) RATE_WARMUP=0.5 (s, unrecorded, before each fixed-rate run)
 # PLAIN_RATES="1000 3000" WORK_RATES="300 1000" (req/s: what all four sustain here)
-# (req/s) CONFIGS="none tracebee go-auto otelhttp" TARGET_CPU=1 AGENT_CPU=0 FLOOR_CALLS=100000
+# (req/s) CONFIGS="none empty tracebee go-auto otelhttp" TARGET_CPU=1 AGENT_CPU=0 FLOOR_CALLS=100000
 # FLOOR_ROUNDS=5 BENCH_GO=1.26.11 AGENT_PORT=18690 OUT=target/bench KEEP=1 (keep the work directory).
 # QUICK=1: REPS=1, 1 s runs, one rate per path (2000 and 500 req/s), a shorter floor.
 #
@@ -52,7 +54,7 @@ WARMUP=${WARMUP:-2}
 RATE_WARMUP=${RATE_WARMUP:-0.5}
 PLAIN_RATES=${PLAIN_RATES:-1000 3000}
 WORK_RATES=${WORK_RATES:-300 1000}
-CONFIGS=${CONFIGS:-none tracebee go-auto otelhttp}
+CONFIGS=${CONFIGS:-none empty tracebee go-auto otelhttp}
 TARGET_CPU=${TARGET_CPU:-1}
 AGENT_CPU=${AGENT_CPU:-0}
 FLOOR_CALLS=${FLOOR_CALLS:-100000}
@@ -284,6 +286,11 @@ start_agent() { # config server-pid
 			sleep 0.25
 		done
 		;;
+	empty)
+		start agent "$AGENT_CPU" "$FLOOR_BIN" "$FLOOR_OBJ" hold "$WORK/sites" "$2"
+		AGENT_PID=$STARTED
+		await_line agent "$AGENT_PID" '^holding '
+		;;
 	go-auto)
 		# Go Auto reads lockdown from /sys/kernel/security/lockdown; securityfs is not mounted here, so
 		# it would assume none and fail loading its bpf_probe_write_user program: mount securityfs
@@ -369,6 +376,25 @@ EOF
 	*) log "    $path $kind: $(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.0f req/s, mean %.1f us" % (d["requests"] / d["duration_us"] * 1e6, d["mean_us"]))' "$res")" ;;
 	esac
 }
+
+# "path offset" of every uprobe the process holds through uprobe_multi links (their fdinfo lists them)
+uprobe_sites() {
+	local f
+	for f in /proc/"$1"/fdinfo/*; do
+		awk '/^link_type:/ { multi = ($2 == "uprobe_multi") } /^path:/ { path = $2 }
+			multi && table && NF >= 2 { print path, $2 } /^cookie/ { table = 1 }' "$f" 2>/dev/null
+	done
+}
+
+if [[ " $CONFIGS " == *" empty "* ]]; then
+	# the sites of the "empty" configuration: where tracebee puts its uprobes in this server
+	log "reading tracebee's uprobe sites in the server"
+	start_agent tracebee "${SERVER_PID[server]}"
+	uprobe_sites "$AGENT_PID" >"$WORK/sites"
+	stop_agent
+	[[ -s $WORK/sites ]] || die "tracebee holds no uprobe_multi link (the empty configuration needs Linux 6.6+)"
+	log "  $(wc -l <"$WORK/sites") sites"
+fi
 
 read -r -a CFG <<<"$CONFIGS"
 read -r -a PRATES <<<"$PLAIN_RATES"

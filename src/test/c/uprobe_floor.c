@@ -22,6 +22,13 @@
  * hit (BPF stats are switched on with bpf_enable_stats for the life of the process). The ring
  * buffer is drained between timed loops, outside the timing.
  *
+ *   uprobe_floor OBJ hold SITES PID
+ *
+ * holds `empty_multi` on every site listed in the file SITES ("path offset" per line, offset as a file offset,
+ * 0x-prefixed hex or decimal), for process PID only, through one uprobe_multi link per binary, until killed: the
+ * floor measured in place (bench/target-side.sh runs a server with these empty probes on exactly the sites the
+ * agent probes). Prints "holding N uprobes in M binaries" once attached.
+ *
  * Prints one "round ..." line per round and program, then per program
  *   result prog=P calls=N rounds=R base_ns=.. probed_ns=.. trap_ns=.. trap_min_ns=.. trap_max_ns=.. bpf_ns=..
  * (medians over rounds, per call; trap = probed - base, i.e. everything a hit adds).
@@ -182,6 +189,75 @@ static void *reader_main(void *arg)
 
 #define MAX_PROGS 8
 
+#define MAX_SITES 1024
+
+/* `hold` mode: empty_multi on every site of SITES for PID, until killed. */
+static int hold(const char *obj_path, const char *sites_path, int pid)
+{
+	static char paths[MAX_SITES][PATH_MAX];
+	static __u64 offsets[MAX_SITES], cookies[MAX_SITES], group[MAX_SITES];
+	char line[PATH_MAX + 64];
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	int n = 0, binaries = 0;
+	FILE *f = fopen(sites_path, "r");
+
+	if (!f) {
+		fprintf(stderr, "open %s: %s\n", sites_path, strerror(errno));
+		return 1;
+	}
+	while (n < MAX_SITES && fgets(line, sizeof(line), f)) {
+		char off[64];
+
+		if (sscanf(line, "%4095s %63s", paths[n], off) != 2)
+			continue;
+		offsets[n++] = strtoull(off, NULL, 0);
+	}
+	fclose(f);
+	if (n == 0) {
+		fprintf(stderr, "%s lists no site\n", sites_path);
+		return 1;
+	}
+	obj = bpf_object__open_file(obj_path, NULL);
+	prog = obj ? bpf_object__find_program_by_name(obj, "empty_multi") : NULL;
+	if (!prog || bpf_program__set_expected_attach_type(prog, (enum bpf_attach_type)TB_TRACE_UPROBE_MULTI)) {
+		fprintf(stderr, "%s: no empty_multi program\n", obj_path);
+		return 1;
+	}
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, strcmp(bpf_program__name(prog), "empty_multi") == 0);
+	if (bpf_object__load(obj)) {
+		fprintf(stderr, "load %s: %s\n", obj_path, strerror(errno));
+		return 1;
+	}
+	prog = bpf_object__find_program_by_name(obj, "empty_multi");
+	/* one link per binary: the sites of each path, in file order */
+	for (int i = 0; i < n; i++) {
+		int k = 0, fd;
+
+		if (!paths[i][0])
+			continue;
+		for (int j = i; j < n; j++) {
+			if (paths[j][0] && strcmp(paths[j], paths[i]) == 0) {
+				group[k] = offsets[j];
+				cookies[k++] = 0;
+				if (j != i)
+					paths[j][0] = '\0';
+			}
+		}
+		fd = tb_uprobe_multi_link(bpf_program__fd(prog), paths[i], group, cookies, (__u32)k, pid);
+		if (fd < 0) {
+			fprintf(stderr, "uprobe_multi link on %s (%d sites): %s\n", paths[i], k, strerror(-fd));
+			return 1;
+		}
+		binaries++;
+	}
+	printf("holding %d uprobes in %d binaries\n", n, binaries);
+	fflush(stdout);
+	for (;;)
+		pause(); /* the links go with the process */
+}
+
 int main(int argc, char **argv)
 {
 	long calls = argc > 2 ? atol(argv[2]) : 200000;
@@ -200,6 +276,8 @@ int main(int argc, char **argv)
 	ssize_t n;
 	int stats_fd;
 
+	if (argc == 5 && strcmp(argv[2], "hold") == 0)
+		return hold(argv[1], argv[3], atoi(argv[4]));
 	if (argc < 2 || calls <= 0 || rounds <= 0 || rounds > MAX_ROUNDS) {
 		fprintf(stderr, "usage: %s OBJ [calls=200000] [rounds=5 (1..%d)] [progs=a,b,...] [reader_cpu=-1]\n",
 			argv[0], MAX_ROUNDS);
