@@ -18,7 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Builds OpenTelemetry spans (semantic conventions 1.37) from correlated kernel events. */
+/**
+ * Builds OpenTelemetry spans (semantic conventions 1.37) from correlated kernel events. Not thread-safe: it keeps
+ * what it derived from recurring inputs (host/port pairs, address text, span names); the agent runs one on its
+ * pipeline thread, as the events it reads (views over a batch) require anyway.
+ */
 public final class SpanAssembler {
     public static final String SCOPE_NET_HTTP = "io.tracebee/net/http";
     public static final String SCOPE_DATABASE_SQL = "io.tracebee/database/sql";
