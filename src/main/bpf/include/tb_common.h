@@ -188,15 +188,6 @@ static __always_inline bool tb_has_span(const struct tb_span_context *sc)
 }
 
 /*
- * The span the goroutine of this uprobe (key: tb_current_goid) is in: its own, or else the one its creator
- * was in at the go statement that started it, which it keeps from then on. NULL when neither.
- *
- * slot is the goroutine's entry in tb_current_span as the caller looked it up (NULL when it has none). An
- * entry whose span id is zero means "in no span": a probe that ends a span may zero the entry in place
- * instead of deleting it, so that the goroutine's next span is written in place too (an LRU update or
- * delete costs 100-200 ns, a lookup ~35). Every reader of tb_current_span treats such an entry as absent.
- */
-/*
  * The slow path of tb_current_from: takes the span the go statement that started the goroutine left, if any,
  * into slot or else a new entry; returns whether it did. A function of its own (verified in its callers'
  * context): inlined, its copies spilled ~200 bytes of the callers' 512-byte stack.
@@ -224,6 +215,15 @@ static __noinline int tb_inherit(struct pt_regs *ctx, const struct tb_goid_key *
  */
 #define TB_SLOT_SETTLED 0xff
 
+/*
+ * The span the goroutine of this uprobe (key: tb_current_goid) is in: its own, or else the one its creator
+ * was in at the go statement that started it, which it keeps from then on. NULL when neither.
+ *
+ * slot is the goroutine's entry in tb_current_span as the caller looked it up (NULL when it has none). An
+ * entry whose span id is zero means "in no span": a probe that ends a span may zero the entry in place
+ * instead of deleting it, so that the goroutine's next span is written in place too (an LRU update or
+ * delete costs 100-200 ns, a lookup ~35). Every reader of tb_current_span treats such an entry as absent.
+ */
 static __always_inline struct tb_span_context *tb_current_from(struct pt_regs *ctx, const struct tb_goid_key *key,
 							       struct tb_span_context *slot)
 {
