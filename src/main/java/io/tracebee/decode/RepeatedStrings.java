@@ -5,11 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Strings of event fields whose values repeat from event to event (HTTP methods, route patterns, hosts, schemes):
- * the String decoded for a byte sequence the last time is handed out again instead of a new one, which is most of
- * what decoding a request's record allocated (docs/BENCHMARKS.md, read side). A direct-mapped table of 512 slots: a
+ * Strings of event fields whose values repeat from event to event (HTTP methods, route patterns, hosts, schemes, gRPC
+ * methods and authorities, Redis addresses, Kafka topics and groups): the String decoded for a byte sequence the last
+ * time is handed out again instead of a new one (docs/BENCHMARKS.md, read side). A direct-mapped table of 512 slots: a
  * collision just replaces the slot. Only ASCII sequences are kept (UTF-8 and ISO-8859-1 read them alike). Not for
- * fields that differ per event (paths, peer addresses): a miss costs a key copy. One thread (the decoder's).
+ * fields that differ per event (paths, peer addresses): a miss costs a key copy. One thread: the one reading the
+ * events' fields (the agent's pipeline thread, through {@link RecordView}).
  */
 final class RepeatedStrings {
     private static final int SLOTS = 512;
