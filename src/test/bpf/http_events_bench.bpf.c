@@ -19,27 +19,10 @@
 #include <bpf/bpf_helpers.h>
 #include "tracebee.h"
 
+#define BENCH_RING_BYTES (8 << 20) /* resized or replaced before load */
+#include "bench_producer.h"
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-#define GOLDEN 0x9E3779B97F4A7C15ULL
-
-struct bench_state {
-	__u64 next_seq;
-	__u64 produced;
-	__u64 dropped;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20); /* resized or replaced before load */
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct bench_state);
-	__uint(max_entries, 1);
-} state SEC(".maps");
 
 /* As tb_drops (index 0: ring full); the injector points it at the agent's, so its loss metric counts ours. */
 struct {
@@ -72,7 +55,6 @@ struct loop_ctx {
 	__u64 salt;
 };
 
-
 static long emit_one(__u64 index, void *ctx)
 {
 	struct loop_ctx *lc = ctx;
@@ -92,7 +74,7 @@ static long emit_one(__u64 index, void *ctx)
 	}
 	seq = st->next_seq++;
 	now = bpf_ktime_get_ns();
-	id = (seq + 1) * GOLDEN;
+	id = (seq + 1) * BENCH_GOLDEN;
 
 	/* Like the real probe, only what it writes: the strings' tails stay as the ring left them. */
 	__builtin_memset(&e->h.sc, 0, sizeof(e->h.sc));
@@ -137,11 +119,7 @@ static long emit_one(__u64 index, void *ctx)
 	e->conn.netns = 4026531840U;
 	e->conn.inode = 100000 + (seq & 0x3ff);
 
-	__u64 flags = 0;
-	if (wakeup_threshold)
-		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_threshold ? BPF_RB_FORCE_WAKEUP
-											   : BPF_RB_NO_WAKEUP;
-	bpf_ringbuf_submit(e, flags);
+	bpf_ringbuf_submit(e, bench_submit_flags(wakeup_threshold));
 	st->produced++;
 	return 0;
 }

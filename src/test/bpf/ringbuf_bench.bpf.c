@@ -8,10 +8,12 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
+#define BENCH_RING_BYTES (1 << 20) /* the test resizes it before load */
+#include "bench_producer.h"
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define BENCH_MAGIC 0x7462656eU /* "tben" */
-#define BENCH_GOLDEN 0x9E3779B97F4A7C15ULL
 
 /* Exactly 64 bytes, the size of a small real event. */
 struct bench_record {
@@ -21,41 +23,11 @@ struct bench_record {
 	__u64 w[6]; /* w[i] = seq ^ ((i + 1) * BENCH_GOLDEN) */
 };
 
-struct bench_state {
-	__u64 next_seq;
-	__u64 produced;
-	__u64 dropped;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20); /* the test resizes it before load */
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct bench_state);
-	__uint(max_entries, 1);
-} state SEC(".maps");
-
 /* Every N-th record is reserved and discarded instead of submitted (0 = never). */
 const volatile __u32 discard_every = 0;
 
-/*
- * 0: the kernel's adaptive wake-up (wake the reader when it had caught up). Otherwise submit without
- * wake-up unless at least this many bytes are pending, trading latency (bounded by the reader's poll
- * timeout) for far fewer wake-ups when the reader keeps up.
- */
+/* bench_submit_flags: 0 = the kernel's adaptive wake-up. */
 const volatile __u64 wakeup_threshold = 0;
-
-static __always_inline __u64 submit_flags(void)
-{
-	if (!wakeup_threshold)
-		return 0;
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_threshold ? BPF_RB_FORCE_WAKEUP
-										 : BPF_RB_NO_WAKEUP;
-}
 
 /* bpf_loop wants its context on the stack. */
 struct loop_ctx {
@@ -83,7 +55,7 @@ static long emit_one(__u64 index, void *ctx)
 	r->magic = BENCH_MAGIC;
 	for (int i = 0; i < 6; i++)
 		r->w[i] = seq ^ ((__u64)(i + 1) * BENCH_GOLDEN);
-	bpf_ringbuf_submit(r, submit_flags());
+	bpf_ringbuf_submit(r, bench_submit_flags(wakeup_threshold));
 	st->produced++;
 	return 0;
 }

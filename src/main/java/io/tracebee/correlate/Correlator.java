@@ -65,7 +65,10 @@ public final class Correlator {
                 unsampled.increment();
                 continue;
             }
-            byte[] traceId = adopted.isEmpty() ? h.traceId() : adopted.getOrDefault(new TraceId(h.traceId()), h.traceId());
+            byte[] traceId = h.traceId();  // a view copies the id out on every call: once
+            if (!adopted.isEmpty()) {
+                traceId = adopted.getOrDefault(new TraceId(traceId), traceId);
+            }
             out.add(new CorrelatedEvent(e, traceId, h.parentSpanId(), h.traceFlags(), resource));
         }
         return out;

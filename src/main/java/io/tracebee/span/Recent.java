@@ -29,9 +29,9 @@ final class Recent<K, V> {
         this.make = make;
     }
 
-    /** Values of text: by hash, then identity, then equality. */
+    /** Values of text: by hash, then equality (which tries identity first). */
     static <V> Recent<String, V> ofText(int slots, Function<String, V> make) {
-        return new Recent<>(slots, String::hashCode, (a, b) -> a == b || a.equals(b), make);
+        return new Recent<>(slots, String::hashCode, String::equals, make);
     }
 
     @SuppressWarnings("unchecked")

@@ -20,9 +20,11 @@ final class RedisSemconv {
             "ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "FUNCTION", "MEMORY", "MODULE", "OBJECT", "SCRIPT", "XINFO");
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Z][A-Z_]*");
 
-    /** {@code db.operation.name}: the command, or for a pipeline BATCH with the one command all share. */
-    static String operation(RedisEvent e) {
-        List<Arg> args = e.args();
+    /**
+     * {@code db.operation.name}: the command, or for a pipeline BATCH with the one command all share. args is
+     * {@code e.args()}, read once by the caller (each call decodes them from the record again).
+     */
+    static String operation(RedisEvent e, List<Arg> args) {
         if (e.pipeline()) {
             String first = args.isEmpty() ? "" : word(args.get(0));
             boolean same = !first.isEmpty() && args.size() == e.argc() && args.stream().allMatch(a -> word(a).equals(first));
@@ -43,15 +45,15 @@ final class RedisSemconv {
      * {@code db.query.text} of a single command ({@code operation} as {@link #operation} named it), redacted: the command and its key as sent, every other
      * argument as "?" — values never leave the process. Empty for a pipeline.
      */
-    static String queryText(RedisEvent e, String operation) {
-        if (e.pipeline() || e.args().isEmpty()) {
+    static String queryText(RedisEvent e, List<Arg> args, String operation) {
+        if (e.pipeline() || args.isEmpty()) {
             return "";
         }
         int keyAt = e.keyPosition() > 0 ? e.keyPosition() : 1;
         int nameWords = operation.indexOf(' ') > 0 ? 2 : 1;
         StringBuilder sb = new StringBuilder(operation);
         for (int i = nameWords; i < e.argc(); i++) {
-            Arg a = i < e.args().size() ? e.args().get(i) : null;
+            Arg a = i < args.size() ? args.get(i) : null;
             sb.append(' ');
             if (i == keyAt && a != null && a.value() instanceof String key) {
                 sb.append(key);

@@ -90,20 +90,28 @@ public final class SpanAssembler {
         throw new IllegalArgumentException("no span assembly for " + event.getClass().getSimpleName());
     }
 
+    /*
+     * The events are views over their records: a text field is decoded (and a String made) on every call, so each is
+     * read once here.
+     */
+
     private Span httpServer(CorrelatedEvent ce, HttpServerEvent e) {
-        String method = HttpSemconv.normalizeMethod(e.method());
+        String sent = e.method();
+        String method = HttpSemconv.normalizeMethod(sent);
         String route = HttpSemconv.route(e.route(), e.pattern());
         int status = e.status() == 0 ? 200 : e.status();
+        boolean tls = e.tls();
         Attributes.Builder a = Attributes.builder()
                 .put("http.request.method", method);
-        if (!method.equals(e.method())) {
-            a.put("http.request.method_original", e.method());
+        if (!method.equals(sent)) {
+            a.put("http.request.method_original", sent);
         }
         a.put("url.path", e.path());
-        if (!e.query().isEmpty()) {
-            a.put("url.query", HttpSemconv.redactQuery(e.query()));
+        String query = e.query();
+        if (!query.isEmpty()) {
+            a.put("url.query", HttpSemconv.redactQuery(query));
         }
-        a.put("url.scheme", e.tls() ? "https" : "http");
+        a.put("url.scheme", tls ? "https" : "http");
         a.put("http.response.status_code", status);
         if (!route.isEmpty()) {
             a.put("http.route", route);
@@ -126,7 +134,7 @@ public final class SpanAssembler {
         HttpSemconv.HostPort server = hostPort(e.host());
         if (server != null) {
             a.put("server.address", server.host());
-            a.put("server.port", server.portOrDefault(e.tls()));
+            a.put("server.port", server.portOrDefault(tls));
         }
         a.put("network.protocol.version", HttpSemconv.protocolVersion(e.protoMajor(), e.protoMinor()));
 
@@ -137,15 +145,20 @@ public final class SpanAssembler {
     }
 
     private Span httpClient(CorrelatedEvent ce, HttpClientEvent e) {
-        String method = HttpSemconv.normalizeMethod(e.method());
-        String scheme = e.scheme().isEmpty() ? "http" : e.scheme();
-        Attributes.Builder a = Attributes.builder().put("http.request.method", method);
-        if (!method.equals(e.method())) {
-            a.put("http.request.method_original", e.method());
+        String sent = e.method();
+        String method = HttpSemconv.normalizeMethod(sent);
+        String scheme = e.scheme();
+        if (scheme.isEmpty()) {
+            scheme = "http";
         }
-        a.put("url.full", HttpSemconv.fullUrl(scheme, e.hadUserInfo(), e.host(), e.path(),
+        String host = e.host();
+        Attributes.Builder a = Attributes.builder().put("http.request.method", method);
+        if (!method.equals(sent)) {
+            a.put("http.request.method_original", sent);
+        }
+        a.put("url.full", HttpSemconv.fullUrl(scheme, e.hadUserInfo(), host, e.path(),
                 HttpSemconv.redactQuery(e.query())));
-        HttpSemconv.HostPort server = hostPort(e.host());
+        HttpSemconv.HostPort server = hostPort(host);
         if (server != null) {
             a.put("server.address", server.host());
             a.put("server.port", server.portOrDefault(scheme.equals("https")));
@@ -172,7 +185,8 @@ public final class SpanAssembler {
     }
 
     private Span db(CorrelatedEvent ce, DbEvent e) {
-        SqlSummary sql = SqlSummary.of(e.query());
+        String query = e.query();
+        SqlSummary sql = SqlSummary.of(query);
         Attributes.Builder a = Attributes.builder();
         a.put("db.system.name", e.system() < SqlDrivers.SYSTEMS.size() ? SqlDrivers.SYSTEMS.get(e.system()) : "other_sql");
         if (!sql.operation().isEmpty()) {
@@ -183,25 +197,27 @@ public final class SpanAssembler {
         }
         if (dbQueryText) {
             // literals replaced by "?": values never leave the process; at most 512 bytes of the statement
-            a.put("db.query.text", SqlSummary.sanitize(e.query()));
+            a.put("db.query.text", SqlSummary.sanitize(query));
         }
         StatusCode status = StatusCode.UNSET;
         String message = "";
         if (e.error()) {
             status = StatusCode.ERROR;
             Optional<SqlDrivers.ErrorType> type = SqlDrivers.errorType(e.errorType());
-            if (!e.errorCode().isEmpty()) {
-                a.put("db.response.status_code", e.errorCode());
+            String code = e.errorCode();
+            if (!code.isEmpty()) {
+                a.put("db.response.status_code", code);
             }
-            a.put("error.type", !e.errorCode().isEmpty() ? e.errorCode() : type.map(SqlDrivers.ErrorType::shortName).orElse("_OTHER"));
-            message = !e.errorMessage().isEmpty() ? e.errorMessage()
-                    : type.map(SqlDrivers.ErrorType::fixedMessage).orElse("");
+            a.put("error.type", !code.isEmpty() ? code : type.map(SqlDrivers.ErrorType::shortName).orElse("_OTHER"));
+            String text = e.errorMessage();
+            message = !text.isEmpty() ? text : type.map(SqlDrivers.ErrorType::fixedMessage).orElse("");
         }
         return span(ce, sql.spanName(), SpanKind.CLIENT, a.build(), status, SCOPE_DATABASE_SQL, "", message);
     }
 
     private Span redis(CorrelatedEvent ce, RedisEvent e) {
-        String operation = RedisSemconv.operation(e);
+        List<RedisEvent.Arg> args = e.args();
+        String operation = RedisSemconv.operation(e, args);
         Attributes.Builder a = Attributes.builder().put("db.system.name", "redis");
         if (!operation.isEmpty()) {
             a.put("db.operation.name", operation);
@@ -209,17 +225,18 @@ public final class SpanAssembler {
         if (e.pipeline() && e.argc() > 1) {
             a.put("db.operation.batch.size", e.argc());
         }
-        String text = dbQueryText ? RedisSemconv.queryText(e, operation) : "";
+        String text = dbQueryText ? RedisSemconv.queryText(e, args, operation) : "";
         if (!text.isEmpty()) {
             a.put("db.query.text", text);
         }
         if (e.db() >= 0) {
             a.put("db.namespace", Long.toString(e.db()));
         }
-        if (e.address().startsWith("/")) {
-            a.put("server.address", e.address()).put("network.transport", "unix");
+        String address = e.address();
+        if (address.startsWith("/")) {
+            a.put("server.address", address).put("network.transport", "unix");
         } else {
-            HttpSemconv.HostPort server = hostPort(e.address());
+            HttpSemconv.HostPort server = hostPort(address);
             if (server != null) {
                 a.put("server.address", server.host());
                 if (server.port() != HttpSemconv.HostPort.NO_PORT) {
@@ -229,10 +246,11 @@ public final class SpanAssembler {
         }
         StatusCode status = StatusCode.UNSET;
         String message = "";
-        if (e.error() && !e.errorText().equals(RedisSemconv.NIL)) {
+        String errorText = e.error() ? e.errorText() : "";
+        if (e.error() && !errorText.equals(RedisSemconv.NIL)) {
             status = StatusCode.ERROR;
-            message = e.errorText();
-            String code = RedisSemconv.errorCode(e.errorText());
+            message = errorText;
+            String code = RedisSemconv.errorCode(errorText);
             if (!code.isEmpty()) {
                 a.put("db.response.status_code", code);
             }
@@ -244,7 +262,8 @@ public final class SpanAssembler {
 
     /** One message of a WriteMessages call; partition and offset only when known by the time it returned. */
     private Span kafkaProducer(CorrelatedEvent ce, KafkaProducerEvent e) {
-        Attributes.Builder a = kafkaMessage("send", "publish", e.topic(), e.key(), e.keyLength(), e.valueLength(),
+        String topic = e.topic();
+        Attributes.Builder a = kafkaMessage("send", "publish", topic, e.key(), e.keyLength(), e.valueLength(),
                 e.partition(), e.offset(), e.tombstone());
         if (e.batchCount() > 1) {
             a.put("messaging.batch.message_count", e.batchCount());
@@ -254,18 +273,20 @@ public final class SpanAssembler {
             a.put("error.type", "_OTHER");
             status = StatusCode.ERROR;
         }
-        return span(ce, MessagingSemconv.spanName(e.topic(), "publish"), SpanKind.PRODUCER, a.build(), status,
+        return span(ce, MessagingSemconv.spanName(topic, "publish"), SpanKind.PRODUCER, a.build(), status,
                 SCOPE_KAFKA_GO, "", "");
     }
 
     /** One message FetchMessage returned; its parent (the producer, when known) was decided in the kernel. */
     private Span kafkaConsumer(CorrelatedEvent ce, KafkaConsumerEvent e) {
-        Attributes.Builder a = kafkaMessage("receive", "receive", e.topic(), e.key(), e.keyLength(), e.valueLength(),
+        String topic = e.topic();
+        String group = e.group();
+        Attributes.Builder a = kafkaMessage("receive", "receive", topic, e.key(), e.keyLength(), e.valueLength(),
                 e.partition(), e.offset(), e.tombstone());
-        if (!e.group().isEmpty()) {
-            a.put("messaging.consumer.group.name", e.group());
+        if (!group.isEmpty()) {
+            a.put("messaging.consumer.group.name", group);
         }
-        return span(ce, MessagingSemconv.spanName(e.topic(), "receive"), SpanKind.CONSUMER, a.build(), StatusCode.UNSET,
+        return span(ce, MessagingSemconv.spanName(topic, "receive"), SpanKind.CONSUMER, a.build(), StatusCode.UNSET,
                 SCOPE_KAFKA_GO, e.traceState(), "");
     }
 
@@ -292,7 +313,8 @@ public final class SpanAssembler {
 
     private Span grpc(CorrelatedEvent ce, GrpcEvent e) {
         Attributes.Builder a = Attributes.builder().put("rpc.system", "grpc");
-        GrpcSemconv.Method method = GrpcSemconv.Method.parse(e.method());
+        String fullMethod = e.method();
+        GrpcSemconv.Method method = GrpcSemconv.Method.parse(fullMethod);
         if (method != null) {
             a.put("rpc.service", method.service()).put("rpc.method", method.method());
         }
@@ -319,7 +341,7 @@ public final class SpanAssembler {
         // a client reports an unknown status only for a call that failed with an error it could not read; a
         // stream's unread error may be io.EOF, its normal end
         boolean error = known ? GrpcSemconv.isError(e.status()) : !e.server() && !e.statusUnread();
-        return span(ce, GrpcSemconv.spanName(e.method()), e.server() ? SpanKind.SERVER : SpanKind.CLIENT, a.build(),
+        return span(ce, GrpcSemconv.spanName(fullMethod), e.server() ? SpanKind.SERVER : SpanKind.CLIENT, a.build(),
                 error ? StatusCode.ERROR : StatusCode.UNSET, SCOPE_GRPC, e.traceState(), error ? e.message() : "");
     }
 
