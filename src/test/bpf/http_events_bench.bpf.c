@@ -108,14 +108,15 @@ static long emit_one(__u64 index, void *ctx)
 	PUT(pattern, pattern_len, "GET /hello/{id}");
 	PUT(remote_addr, remote_len, "127.0.0.1:51234");
 	PUT(host, host_len, "127.0.0.1:8080");
-	/* ::ffff:127.0.0.1 on both ends, local port 8080, peer 51234 */
+	/* ::ffff:127.0.0.1 on both ends, local port 8080; 1,024 keep-alive connections taking turns, each with its
+	 * own socket and peer port (what the agent's caches of recurring values see change from span to span) */
 	e->conn.saddr[10] = 0xff;
 	e->conn.saddr[11] = 0xff;
 	e->conn.saddr[12] = 127;
 	e->conn.saddr[15] = 1;
 	__builtin_memcpy(e->conn.daddr, e->conn.saddr, 16);
 	e->conn.sport = 8080;
-	e->conn.dport = 51234;
+	e->conn.dport = 40000 + (seq & 0x3ff);
 	e->conn.netns = 4026531840U;
 	e->conn.inode = 100000 + (seq & 0x3ff);
 

@@ -27,6 +27,10 @@ import java.util.List;
  * repeats from span to span (attribute keys, methods, routes, hosts), so the writer keeps the UTF-8 of strings it
  * met lately in a small direct-mapped cache and most strings are a hash lookup and a copy. Encoding is
  * {@link String#getBytes(java.nio.charset.Charset)} (invalid surrogates become '?', as protobuf-java writes them).
+ * Whole attributes recur too (method, scheme, status code, addresses, ports, protocol version): an attribute whose
+ * value is a string or an integer is written as one {@code KeyValue} body, built once per distinct pair and kept
+ * in a second cache, so the two passes handle it as a single blob (one lookup, one copy) instead of four nested
+ * fields.
  * Not thread-safe: one instance per thread, reused ({@link OtlpEncoder}).
  */
 final class OtlpProtoWriter {
@@ -103,6 +107,15 @@ final class OtlpProtoWriter {
     /** Recently encoded strings by hash: direct-mapped, a newcomer takes its slot. */
     private final String[] cacheKeys = new String[CACHE_SLOTS];
     private final byte[][] cacheBytes = new byte[CACHE_SLOTS][];
+    /**
+     * Recently written {@code KeyValue} bodies by (key, value) hash: direct-mapped; a pair met once (a client
+     * port, an id in a path) does not evict one that was hit since it came, it only takes away that mark.
+     */
+    private final int[] pairHashes = new int[CACHE_SLOTS];
+    private final String[] pairKeys = new String[CACHE_SLOTS];
+    private final Object[] pairValues = new Object[CACHE_SLOTS];
+    private final byte[][] pairBytes = new byte[CACHE_SLOTS][];
+    private final boolean[] pairHit = new boolean[CACHE_SLOTS];
 
     OtlpProtoWriter() {
         this(4096);
@@ -176,11 +189,16 @@ final class OtlpProtoWriter {
     /** A string field written even when empty (a oneof member). */
     private int sizeRequiredString(int field, String s) {
         byte[] utf8 = utf8(s);
+        push(utf8);
+        return message(field, utf8.length);
+    }
+
+    /** Queues bytes the write pass copies as they are (a string's UTF-8, a KeyValue body). */
+    private void push(byte[] bytes) {
         if (strings == stringBytes.length) {
             stringBytes = Arrays.copyOf(stringBytes, strings * 2);
         }
-        stringBytes[strings++] = utf8;
-        return message(field, utf8.length);
+        stringBytes[strings++] = bytes;
     }
 
     /**
@@ -302,9 +320,73 @@ final class OtlpProtoWriter {
     private int sizeAttributes(int field, Attributes attributes) {
         int size = 0;
         for (int i = 0, n = attributes.size(); i < n; i++) {
-            size += message(field, sizeKeyValue(attributes.key(i), attributes.value(i)));
+            String key = attributes.key(i);
+            Object value = attributes.value(i);
+            if (isPair(value)) {
+                byte[] body = pair(key, value);
+                push(body);
+                size += message(field, body.length);
+            } else {
+                size += message(field, sizeKeyValue(key, value));
+            }
         }
         return size;
+    }
+
+    /** Attributes whose whole KeyValue is kept as one blob: a string or an integer value (a Long, as Attributes box them). */
+    private static boolean isPair(Object value) {
+        return value instanceof String || value instanceof Long;
+    }
+
+    /** The KeyValue body of (key, value), from the pair cache or built (and cached unless its slot is in use). */
+    private byte[] pair(String key, Object value) {
+        int h = key.hashCode() * 31 + value.hashCode();
+        int i = (h ^ (h >>> 16)) & (CACHE_SLOTS - 1);
+        String cachedKey = pairKeys[i];
+        if (cachedKey != null && pairHashes[i] == h && (cachedKey == key || cachedKey.equals(key))) {
+            Object cachedValue = pairValues[i];
+            if (cachedValue == value || cachedValue.equals(value)) {
+                pairHit[i] = true;
+                return pairBytes[i];
+            }
+        }
+        byte[] body = keyValueBody(key, value);
+        if (cachedKey == null || !pairHit[i]) {
+            pairHashes[i] = h;
+            pairKeys[i] = key;
+            pairValues[i] = value;
+            pairBytes[i] = body;
+        }
+        pairHit[i] = false;
+        return body;
+    }
+
+    /** KeyValue{key, value: AnyValue{string_value | int_value}}, as the nested walk writes it. */
+    private byte[] keyValueBody(String key, Object value) {
+        byte[] k = key.isEmpty() ? null : utf8(key);
+        int keySize = k == null ? 0 : message(KV_KEY, k.length);
+        byte[] s = value instanceof String str ? utf8(str) : null;
+        long v = s == null ? (Long) value : 0;
+        int anySize = s != null ? message(ANY_STRING, s.length) : CodedOutputStream.computeInt64Size(ANY_INT, v);
+        byte[] body = new byte[keySize + message(KV_VALUE, anySize)];
+        byte[] saved = buf;
+        int savedPos = pos;
+        buf = body;
+        pos = 0;
+        if (k != null) {
+            blob(KV_KEY, k);
+        }
+        tag(KV_VALUE, LEN);
+        varint32(anySize);
+        if (s != null) {
+            blob(ANY_STRING, s);
+        } else {
+            tag(ANY_INT, WireFormat.WIRETYPE_VARINT);
+            varint64(v);
+        }
+        buf = saved;
+        pos = savedPos;
+        return body;
     }
 
     private int sizeKeyValue(String key, Object value) {
@@ -376,11 +458,15 @@ final class OtlpProtoWriter {
     }
 
     private void requiredString(String s, int field) {
-        byte[] utf8 = stringBytes[stringsWritten++];
+        blob(field, stringBytes[stringsWritten++]);
+    }
+
+    /** A length-delimited field whose body is bytes. */
+    private void blob(int field, byte[] bytes) {
         tag(field, LEN);
-        varint32(utf8.length);
-        System.arraycopy(utf8, 0, buf, pos, utf8.length);
-        pos += utf8.length;
+        varint32(bytes.length);
+        System.arraycopy(bytes, 0, buf, pos, bytes.length);
+        pos += bytes.length;
     }
 
     private void bytes(int field, byte[] b) {
@@ -481,10 +567,15 @@ final class OtlpProtoWriter {
 
     private void writeAttributes(int field, Attributes attributes) {
         for (int i = 0, n = attributes.size(); i < n; i++) {
-            open(field);
-            string(KV_KEY, attributes.key(i));
-            open(KV_VALUE);
-            writeAnyValue(attributes.value(i));
+            Object value = attributes.value(i);
+            if (isPair(value)) {
+                blob(field, stringBytes[stringsWritten++]);
+            } else {
+                open(field);
+                string(KV_KEY, attributes.key(i));
+                open(KV_VALUE);
+                writeAnyValue(value);
+            }
         }
     }
 

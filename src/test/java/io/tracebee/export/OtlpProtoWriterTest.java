@@ -64,6 +64,33 @@ class OtlpProtoWriterTest {
         }
     }
 
+    /**
+     * Whole KeyValues come from the pair cache: the same pair again, a key with another value, a string and a
+     * number under one key, negative integers (ten-byte varints), empty keys and values, and thousands of pairs
+     * met once between repeats, so slots are taken, kept and handed over.
+     */
+    @Test
+    void attributePairsRepeatCollideAndChurn() {
+        OtlpProtoWriter writer = new OtlpProtoWriter();
+        List<Span> spans = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            Attributes.Builder a = Attributes.builder().put("http.request.method", i % 3 == 0 ? "GET" : "POST")
+                    .put("n", 7L).put("neg", -1L - i % 4).put("", "v")
+                    .put("empty", "").put("once", "value-" + i).put("port", (long) (40000 + i))
+                    .put("small", i % 5).put("mixed", i % 2 == 0 ? "7" : null);
+            if (i % 2 == 1) {
+                a.put("mixed", 7L);
+            }
+            spans.add(TestSpans.with(TestSpans.span(TestSpans.TRACE_ID, String.format("%016x", i + 1), null, "s", 1, 2),
+                    SpanKind.SERVER, a.build(), StatusCode.UNSET, ""));
+        }
+        for (int from = 0; from < spans.size(); from += 500) {
+            List<Span> batch = spans.subList(from, from + 500);
+            assertThat(writer.encode(batch)).isEqualTo(OtlpBuilderOracle.encode(batch).toByteArray());
+        }
+        assertThat(writer.encode(spans)).isEqualTo(OtlpBuilderOracle.encode(spans).toByteArray());
+    }
+
     @Test
     void largeBatchAndEmptyBatch() {
         List<Span> spans = new ArrayList<>(TestSpans.many(2000));
