@@ -220,12 +220,15 @@ int uprobe_server_handler_serve_http(struct pt_regs *ctx)
 	return 0;
 }
 
-/* Moves the route a framework router recorded for this span (tb_routes.h), if any, into the event. */
-static __always_inline void take_route(struct tb_http_server_event *e, __u32 pid)
+/*
+ * Moves the route a framework router recorded for this span (tb_routes.h), if any, into the event. routed: a
+ * router may have (it marks the goroutine's entry; without one, nothing is looked up).
+ */
+static __always_inline void take_route(struct tb_http_server_event *e, __u32 pid, bool routed)
 {
 	struct tb_span_key k = {.pid = pid};
 	__builtin_memcpy(k.span_id, e->h.sc.span_id, TB_SPAN_ID_SIZE);
-	struct tb_route *r = bpf_map_lookup_elem(&tb_routes, &k);
+	struct tb_route *r = routed ? bpf_map_lookup_elem(&tb_routes, &k) : NULL;
 	if (!r) {
 		e->route_len = 0;
 		e->route_source = TB_ROUTE_NONE;
@@ -255,6 +258,8 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 	struct tb_goid_key gkey = {.pid = key.pid, .goid = sc->goid};
 	bool restore = tb_has_span(&sc->call.parent) && sc->call.parent.origin == TB_ORIGIN_LOCAL;
 	struct tb_span_context *cur = bpf_map_lookup_elem(&tb_current_span, &gkey);
+	/* unless the entry is still this span's, unmarked, a route may be waiting (an unended child span on top) */
+	bool routed = !cur || cur->routed || !tb_same_span(cur, &sc->call.sc);
 	if (cur) {
 		if (restore) {
 			*cur = sc->call.parent;
@@ -328,7 +333,7 @@ int uprobe_server_handler_serve_http_return(struct pt_regs *ctx)
 
 	e->conn = sc->conn;
 	e->tracestate_len = go_read_string_at(e->tracestate, TB_TRACESTATE_MAX, &sc->tracestate);
-	take_route(e, key.pid);
+	take_route(e, key.pid, routed);
 
 	tb_submit(e);
 	return 0;

@@ -187,6 +187,14 @@ static __always_inline bool tb_has_span(const struct tb_span_context *sc)
 	return id != 0;
 }
 
+static __always_inline bool tb_same_span(const struct tb_span_context *a, const struct tb_span_context *b)
+{
+	__u64 x, y;
+	__builtin_memcpy(&x, a->span_id, sizeof(x));
+	__builtin_memcpy(&y, b->span_id, sizeof(y));
+	return x == y;
+}
+
 /*
  * The slow path of tb_current_from: takes the span the go statement that started the goroutine left, if any,
  * into slot or else a new entry; returns whether it did. A function of its own (verified in its callers'
@@ -425,6 +433,7 @@ static __always_inline void tb_new_root(struct tb_span_context *sc)
 	tb_random_bytes(sc->span_id, TB_SPAN_ID_SIZE);
 	sc->flags = tb_sample(sc->trace_id);
 	sc->local_root = 1;
+	sc->routed = 0;
 }
 
 /* sc joins parent p's trace: p's trace id and flags; sc keeps its span id. */
@@ -433,6 +442,7 @@ static __always_inline void tb_join_trace(struct tb_span_context *sc, const stru
 	__builtin_memcpy(sc->trace_id, p->trace_id, TB_TRACE_ID_SIZE);
 	sc->flags = p->flags;
 	sc->local_root = 0;
+	sc->routed = 0;
 }
 
 /*

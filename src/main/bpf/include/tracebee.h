@@ -39,7 +39,8 @@ struct tb_span_context {
 	__u8 flags;   /* W3C trace-flags: bit 0 = sampled */
 	__u8 origin;  /* enum tb_origin; meaningful in an event's parent */
 	__u8 local_root;  /* 1: the span began its trace in this process, with no parent (tb_new_root) */
-	__u8 _pad[5];
+	__u8 routed;  /* in a goroutine's tb_current_span entry: a router recorded a route for this span (tb_routes.h) */
+	__u8 _pad[4];
 };
 
 /*
