@@ -17,6 +17,29 @@ machine = json.load(open(machine_f))
 tck = machine["clk_tck"]
 lines = [json.loads(l) for l in open(runs_f)]
 runs = [r for r in lines if r["kind"] != "agent_metrics"]
+
+
+def c1_wall(r): return r["result"]["duration_us"] / r["result"]["requests"]
+
+
+def median_c1_runs(runs):
+    """The -c1 runs of a slot (rep, configuration, path; "rate" numbers them) become one: the median run by time
+    per request, with every run's time per request kept in "c1_runs". One run's figures stay together."""
+    slots, out = {}, []
+    for r in runs:
+        if r["kind"] == "c1":
+            slots.setdefault((r["rep"], r["config"], r["path"]), []).append(r)
+        else:
+            out.append(r)
+    for rs in slots.values():
+        rs.sort(key=c1_wall)
+        m = dict(rs[(len(rs) - 1) // 2], rate=0.0, c1_runs=[c1_wall(r) for r in rs])
+        out.append(m)
+    return out
+
+
+runs = median_c1_runs(runs)
+C1_RUNS = max([len(r["c1_runs"]) for r in runs if r["kind"] == "c1"] or [1])
 agent_metrics = [r for r in lines if r["kind"] == "agent_metrics"]
 CONFIGS = [c for c in ("none", "empty", "tracebee", "go-auto", "otelhttp") if any(r["config"] == c for r in runs)]
 AGENTS = [c for c in CONFIGS if c in ("empty", "tracebee", "go-auto")]
@@ -54,7 +77,6 @@ def rates(path):
 # --- per-run metrics -------------------------------------------------------------------------------------
 def sat_rps(r): return r["result"]["requests"] / r["result"]["duration_us"] * 1e6
 def c1_mean(r): return r["result"]["mean_us"]
-def c1_wall(r): return r["result"]["duration_us"] / r["result"]["requests"]
 def server_cpu(r): return r["server_ticks"] * 1e6 / tck / requests(r)
 def agent_cpu(r): return r["agent_ticks"] * 1e6 / tck / requests(r)
 def hits(r):
@@ -194,9 +216,10 @@ w(f"- **Go Auto** {machine['go_auto']}: built by `bench/build-go-auto.sh` from t
   "with securityfs mounted in a private mount namespace, sees `[integrity]` and leaves outgoing header "
   "propagation out (as tracebee also does without writes).")
 w(f"- **Runs**: {len(REPS)} round{'s' if len(REPS) > 1 else ''}; each runs every configuration once, in an order rotated by round. Per "
-  f"configuration and path: `wrk -c1` warm-up ({warmup} s before `/plain`, the first path, 1 s before `/work`), `wrk -t1 -c1 -d{wrk_duration}s` (one request at "
+  f"configuration and path: `wrk -c1` warm-up ({warmup} s before `/plain`, the first path, 1 s before `/work`), `wrk -t1 -c1 -d{wrk_duration}s` {C1_RUNS} times back to back (one request at "
   f"a time: its time per request — run time / requests — minus no agent's in the same round is the **added "
-  f"time per request**; wrk's own mean latency is shown too, but it is not always consistent with the run time), "
+  f"time per request**; the round's figures are those of its median run by time per request, so one disturbed "
+  f"run does not make a round; wrk's own mean latency is shown too, but it is not always consistent with the run time), "
   f"`wrk -t2 -c32 -d{wrk_duration}s` (throughput at saturation) and `bench/go/loadgen` at each fixed rate "
   f"({rate_warmup} s unrecorded, then {rate_duration} s; open loop: latency from each request's intended send time, so "
   "no coordinated omission; log-linear histogram, < 1 % bucket error; requests dispatched by a thread "

@@ -23,19 +23,20 @@
 #    start its agent (tracebee: --target-pid; Go Auto: OTEL_GO_AUTO_TARGET_PID; "empty": uprobe_floor hold,
 #    an empty BPF program on every site tracebee probes in this server, read once from a tracebee attach
 #    before the rounds: the trap floor in place, on the same instructions, under the same load), then for /plain and
-#    /work: WARMUP s of wrk -c1; wrk -t1 -c1 -d WRK_DURATION (one request at a time: the added time per
-#    request); wrk -t2 -c32 -d WRK_DURATION (throughput at saturation); bench/go/loadgen at
+#    /work: WARMUP s of wrk -c1; C1_RUNS x wrk -t1 -c1 -d WRK_DURATION (one request at a time: the added time per
+#    request, from the round's median run); wrk -t2 -c32 -d WRK_DURATION (throughput at saturation); bench/go/loadgen at
 #    each fixed rate (open loop, latency from the intended send time: p50/p99). Around every run:
 #    server and agent CPU time, run_cnt/run_time_ns of every BPF program the agent holds (found through
 #    its fds; kernel.bpf_stats_enabled=1). After each path: spans counted at the collector.
 #
-# Environment (defaults): REPS=3 WRK_DURATION=2 (s per wrk run) RATE_DURATION=2 (s per fixed-rate run)
+# Environment (defaults): REPS=5 WRK_DURATION=2 (s per wrk run) C1_RUNS=3 (wrk -c1 runs per path and round)
+# RATE_DURATION=2 (s per fixed-rate run)
 # WARMUP=2 (s of wrk -c1 before the first path of a configuration, 1 s before the second: the agents
 # warm up, e.g. the JIT) RATE_WARMUP=0.5 (s, unrecorded, before each fixed-rate run)
 # PLAIN_RATES="1000 3000" WORK_RATES="300 1000" (req/s: what all four sustain here)
 # (req/s) CONFIGS="none empty tracebee go-auto otelhttp" TARGET_CPU=1 AGENT_CPU=0 FLOOR_CALLS=100000
 # FLOOR_ROUNDS=5 BENCH_GO=1.26.11 AGENT_PORT=18690 OUT=target/bench KEEP=1 (keep the work directory).
-# QUICK=1: REPS=1, 1 s runs, one rate per path (2000 and 500 req/s), a shorter floor.
+# QUICK=1: REPS=1, C1_RUNS=1, 1 s runs, one rate per path (2000 and 500 req/s), a shorter floor.
 #
 # Needs root, wrk, taskset, bpftool, curl, python3, java, make, go, clang, setpriv, Debian's
 # postgresql, and the collector fixture (src/test/build-fixtures.sh). Sets kernel.bpf_stats_enabled=1
@@ -45,10 +46,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [[ ${QUICK:-0} == 1 ]]; then
 	: "${REPS:=1}" "${WRK_DURATION:=1}" "${RATE_DURATION:=1}" "${RATE_WARMUP:=0.2}" "${PLAIN_RATES:=2000}"
-	: "${WORK_RATES:=500}" "${FLOOR_CALLS:=50000}" "${FLOOR_ROUNDS:=3}"
+	: "${WORK_RATES:=500}" "${FLOOR_CALLS:=50000}" "${FLOOR_ROUNDS:=3}" "${C1_RUNS:=1}"
 fi
-REPS=${REPS:-3}
+REPS=${REPS:-5}
 WRK_DURATION=${WRK_DURATION:-2}
+C1_RUNS=${C1_RUNS:-3}
 RATE_DURATION=${RATE_DURATION:-2}
 WARMUP=${WARMUP:-2}
 RATE_WARMUP=${RATE_WARMUP:-0.5}
@@ -414,7 +416,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
 			# spans that reached the collector during the wrk runs, then during the fixed-rate runs
 			n0=$(spans_total)
 			measure "$rep" "$cfg" "$path" warm "$([[ $path == plain ]] && echo "$WARMUP" || echo 1)"
-			measure "$rep" "$cfg" "$path" c1 0
+			for ((i = 1; i <= C1_RUNS; i++)); do measure "$rep" "$cfg" "$path" c1 "$i"; done
 			measure "$rep" "$cfg" "$path" c32 0
 			sleep "$SPAN_WAIT"
 			n1=$(spans_total)
