@@ -28,7 +28,7 @@ import java.util.List;
  * met lately in a small direct-mapped cache and most strings are a hash lookup and a copy. Encoding is
  * {@link String#getBytes(java.nio.charset.Charset)} (invalid surrogates become '?', as protobuf-java writes them).
  * Whole attributes recur too (method, scheme, status code, addresses, ports, protocol version): an attribute whose
- * value is a string or an integer is written as one {@code KeyValue} body, built once per distinct pair and kept
+ * value is an integer or a short string is written as one {@code KeyValue} body, built once per distinct pair and kept
  * in a second cache, so the two passes handle it as a single blob (one lookup, one copy) instead of four nested
  * fields.
  * Not thread-safe: one instance per thread, reused ({@link OtlpEncoder}).
@@ -333,9 +333,12 @@ final class OtlpProtoWriter {
         return size;
     }
 
-    /** Attributes whose whole KeyValue is kept as one blob: a string or an integer value (a Long, as Attributes box them). */
+    /**
+     * Attributes whose whole KeyValue is kept as one blob: an integer value (a Long, as Attributes box them) or a
+     * string short enough for the string cache (a statement or a full URL is written nested, and kept nowhere).
+     */
     private static boolean isPair(Object value) {
-        return value instanceof String || value instanceof Long;
+        return value instanceof Long || value instanceof String s && s.length() <= CACHE_MAX_CHARS;
     }
 
     /** The KeyValue body of (key, value), from the pair cache or built (and cached unless its slot is in use). */

@@ -66,8 +66,8 @@ class OtlpProtoWriterTest {
 
     /**
      * Whole KeyValues come from the pair cache: the same pair again, a key with another value, a string and a
-     * number under one key, negative integers (ten-byte varints), empty keys and values, and thousands of pairs
-     * met once between repeats, so slots are taken, kept and handed over.
+     * number under one key, negative integers (ten-byte varints), empty keys and values, strings around the
+     * longest kept whole, and thousands of pairs met once between repeats, so slots are taken, kept and handed over.
      */
     @Test
     void attributePairsRepeatCollideAndChurn() {
@@ -77,7 +77,8 @@ class OtlpProtoWriterTest {
             Attributes.Builder a = Attributes.builder().put("http.request.method", i % 3 == 0 ? "GET" : "POST")
                     .put("n", 7L).put("neg", -1L - i % 4).put("", "v")
                     .put("empty", "").put("once", "value-" + i).put("port", (long) (40000 + i))
-                    .put("small", i % 5).put("mixed", i % 2 == 0 ? "7" : null);
+                    .put("small", i % 5).put("mixed", i % 2 == 0 ? "7" : null)
+                    .put("edge", "y".repeat(127 + i % 3));  // the longest string kept whole, and longer
             if (i % 2 == 1) {
                 a.put("mixed", 7L);
             }
