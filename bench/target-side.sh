@@ -5,7 +5,7 @@
 # the same server — no agent, tracebee, OpenTelemetry Go Auto, and manual instrumentation with the OTel
 # Go SDK + otelhttp — against the raw uprobe trap floor measured in the same run. Run as root:
 #
-#   OUT=/tmp/target-side bench/target-side.sh          # ~8 min; QUICK=1: ~2 min smoke run
+#   OUT=/tmp/target-side bench/target-side.sh          # ~17 min; QUICK=1: ~2 min smoke run
 #
 # Writes $OUT/target-side.md (a "## Target side" section: method, versions, tables generated from the
 # numbers) and $OUT/target-side.json (every run's raw numbers). Replaces bench/uprobe-overhead.sh for #7.
