@@ -40,7 +40,7 @@ SEC("uprobe")
 int uprobe_autosdk_start(struct pt_regs *ctx)
 {
 	/* t *tracer, ctx (itab, data), spanPtr *span, psc, sampled, sc */
-	struct manual_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .span = (__u64)GO_ARG4(ctx)};
+	struct manual_key k = {.pid = tb_pid_tgid() >> 32, .span = (__u64)GO_ARG4(ctx)};
 	if (!k.span)
 		return 0;
 	struct manual_span m = {};
@@ -54,7 +54,7 @@ SEC("uprobe")
 int uprobe_autosdk_tracer_start_return(struct pt_regs *ctx)
 {
 	/* (context.Context (itab, data), trace.Span (itab, data)): the span's data word is the *span */
-	struct manual_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .span = (__u64)GO_ARG4(ctx)};
+	struct manual_key k = {.pid = tb_pid_tgid() >> 32, .span = (__u64)GO_ARG4(ctx)};
 	__u64 goctx = (__u64)GO_ARG2(ctx);
 	struct manual_span *m = bpf_map_lookup_elem(&manual_spans, &k);
 	if (!m || !goctx || m->ctx)
@@ -112,7 +112,7 @@ SEC("uprobe")
 int uprobe_autosdk_ended(struct pt_regs *ctx)
 {
 	/* s *span, buf []byte (ptr, len, cap): the span's OTLP/JSON */
-	struct manual_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .span = (__u64)GO_ARG1(ctx)};
+	struct manual_key k = {.pid = tb_pid_tgid() >> 32, .span = (__u64)GO_ARG1(ctx)};
 	const char *buf = GO_ARG2(ctx);
 	__u64 total = (__u64)GO_ARG3(ctx);
 	if (!buf || !total)

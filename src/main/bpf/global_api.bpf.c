@@ -655,7 +655,7 @@ int uprobe_global_new_span_return(struct pt_regs *ctx)
 /* Whether box is a span tracebee rebuilds (known, sampled): then c is its call and a record is begun in e. */
 static __always_inline bool ga_span_call(struct ga_enc *e, void *box, struct tb_call *c)
 {
-	struct ga_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .box = (__u64)box};
+	struct ga_key k = {.pid = tb_pid_tgid() >> 32, .box = (__u64)box};
 	struct ga_span *s = bpf_map_lookup_elem(&global_spans, &k);
 	if (!s || !ga_sampled(&s->call) || !ga_begin(e))
 		return false;
@@ -780,7 +780,7 @@ SEC("uprobe")
 int uprobe_global_end(struct pt_regs *ctx)
 {
 	/* s, options []SpanEndOption */
-	struct ga_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .box = (__u64)GO_ARG1(ctx)};
+	struct ga_key k = {.pid = tb_pid_tgid() >> 32, .box = (__u64)GO_ARG1(ctx)};
 	struct ga_span *found = bpf_map_lookup_elem(&global_spans, &k);
 	if (!found)
 		return 0;

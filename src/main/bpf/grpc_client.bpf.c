@@ -307,7 +307,7 @@ SEC("uprobe")
 int uprobe_grpc_stream_finish(struct pt_regs *ctx)
 {
 	/* (*clientStream).finish(cs, err (itab, data)): every stream once, unary ones too (not in grpc_streams) */
-	struct grpc_stream_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .cs = (__u64)GO_ARG1(ctx)};
+	struct grpc_stream_key k = {.pid = tb_pid_tgid() >> 32, .cs = (__u64)GO_ARG1(ctx)};
 	struct grpc_client_call *found = bpf_map_lookup_elem(&grpc_streams, &k);
 	if (!found)
 		return 0;
@@ -375,7 +375,7 @@ int uprobe_grpc_create_header_fields_return(struct pt_regs *ctx)
 /* The loopy writer is about to send a new stream's HEADERS: publish its call's span for the server. */
 static __always_inline int grpc_publish(struct pt_regs *ctx, void *loopy, const void *hdr, __u64 off_sid, __u64 off_hf)
 {
-	struct grpc_hf_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .hf = go_read_ptr(hdr, off_hf)};
+	struct grpc_hf_key k = {.pid = tb_pid_tgid() >> 32, .hf = go_read_ptr(hdr, off_hf)};
 	struct grpc_hf_offer *offer = bpf_map_lookup_elem(&grpc_hf_pending, &k);
 	if (!offer)
 		return 0;

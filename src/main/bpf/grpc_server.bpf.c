@@ -198,7 +198,7 @@ int uprobe_grpc_operate_headers(struct pt_regs *ctx)
 		if (tb_link_take(&st->conn, sid, &linked) && !continued)
 			st->parent = linked;
 	}
-	struct grpc_stream_key key = {.pid = bpf_get_current_pid_tgid() >> 32, .stream_id = sid, .transport = (__u64)t};
+	struct grpc_stream_key key = {.pid = tb_pid_tgid() >> 32, .stream_id = sid, .transport = (__u64)t};
 	/* BPF_ANY: a record a refused stream left behind under a reused transport address must not survive */
 	if (bpf_map_update_elem(&grpc_streams, &key, st, BPF_ANY))
 		tb_count_drop(TB_DROP_INFLIGHT_FULL);

@@ -71,7 +71,7 @@ int tb_sockops(struct bpf_sock_ops *skops)
 	if (!sk || (skops->family != TB_AF_INET && skops->family != TB_AF_INET6))
 		return 1;
 	if (skops->op == BPF_SOCK_OPS_TCP_CONNECT_CB) {
-		struct tb_tgid_key k = {.tgid = bpf_get_current_pid_tgid() >> 32};
+		struct tb_tgid_key k = {.tgid = tb_pid_tgid() >> 32};
 		if (!bpf_map_lookup_elem(&tb_inject_tgids, &k))
 			return 1;
 		__u32 *mark = bpf_sk_storage_get(&tb_sk_target, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);

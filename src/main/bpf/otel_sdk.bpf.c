@@ -97,7 +97,7 @@ int uprobe_otelsdk_start_return(struct pt_regs *ctx)
 		return 0;
 	if (!tb_has_span(&sc))
 		return 0;
-	struct sdk_span_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .span = (__u64)span};
+	struct sdk_span_key k = {.pid = tb_pid_tgid() >> 32, .span = (__u64)span};
 	struct tb_ctx_key ck = {.pid = k.pid, .ctx = goctx};
 	bpf_map_update_elem(&tb_ctx_spans, &ck, &sc, BPF_ANY);
 	bpf_map_update_elem(&sdk_span_ctx, &k, &goctx, BPF_ANY);
@@ -116,7 +116,7 @@ SEC("uprobe")
 int uprobe_otelsdk_end(struct pt_regs *ctx)
 {
 	/* (*recordingSpan).End(s, options ...SpanEndOption), or (*nonRecordingSpan).End with the boxed value */
-	struct sdk_span_key k = {.pid = bpf_get_current_pid_tgid() >> 32, .span = (__u64)GO_ARG1(ctx)};
+	struct sdk_span_key k = {.pid = tb_pid_tgid() >> 32, .span = (__u64)GO_ARG1(ctx)};
 	__u64 *goctx = bpf_map_lookup_elem(&sdk_span_ctx, &k);
 	if (!goctx)
 		return 0;

@@ -30,13 +30,15 @@ struct {
 
 static __always_inline void tb_process_send(__u32 op)
 {
+	__u64 id = tb_pid_tgid();
+	if (!id)
+		return;  /* a process outside the agent's pid namespace: it cannot be a target */
 	struct tb_process_event *e = bpf_ringbuf_reserve(&tb_events, sizeof(*e), 0);
 	if (!e) {
 		tb_count_drop(TB_DROP_RINGBUF_FULL);
 		return;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
-	__u64 id = bpf_get_current_pid_tgid();
 	e->h.kind = TB_EV_PROCESS;
 	e->h.size = sizeof(*e);
 	e->h.pid = id >> 32;
@@ -61,7 +63,7 @@ int BPF_PROG(tb_process_exec, struct task_struct *p, pid_t old_pid, struct linux
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(tb_process_exit, struct task_struct *p)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = tb_pid_tgid();
 	__u32 tgid = id >> 32;
 	if ((__u32)id != tgid || !bpf_map_lookup_elem(&tb_watch_tgids, &tgid))
 		return 0;  /* another thread, or a process nobody waits for */

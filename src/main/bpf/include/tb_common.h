@@ -49,6 +49,28 @@ const volatile __u64 tb_wakeup_bytes = 64 * 1024;
  */
 const volatile bool tb_kernel_reads = true;
 
+/*
+ * The agent's pid namespace (st_dev and st_ino of its /proc/self/ns/pid) when that is not the initial one, as
+ * for a sidecar container sharing its service's pid namespace. Then every process and thread id a program keys
+ * state by or reports is the one that namespace sees: the agent's /proc, the pids of its targets and of its maps'
+ * keys all use those. A task outside that namespace gets id 0 (no process has it; the agent drops its events).
+ * Both 0 in the initial namespace: the helper's ids as they are, and the code below is dead to the verifier.
+ */
+const volatile __u64 tb_pidns_dev = 0;
+const volatile __u64 tb_pidns_ino = 0;
+
+/* bpf_get_current_pid_tgid(), in the agent's pid namespace (tgid << 32 | pid). */
+static __always_inline __u64 tb_pid_tgid(void)
+{
+	if (tb_pidns_ino) {
+		struct bpf_pidns_info ns;
+		if (bpf_get_ns_current_pid_tgid(tb_pidns_dev, tb_pidns_ino, &ns, sizeof(ns)))
+			return 0;
+		return (__u64)ns.tgid << 32 | ns.pid;
+	}
+	return bpf_get_current_pid_tgid();
+}
+
 /* Commits a reserved record, waking the reader only when enough data waits. */
 static __always_inline void tb_submit(void *record)
 {
@@ -139,7 +161,7 @@ const volatile __u64 off_g_goid = 0;
 static __always_inline struct tb_goid_key tb_current_goid(struct pt_regs *ctx)
 {
 	struct tb_goid_key k = {
-		.pid = bpf_get_current_pid_tgid() >> 32,
+		.pid = tb_pid_tgid() >> 32,
 		.goid = go_read_ptr((void *)GO_GOROUTINE(ctx), off_g_goid),
 	};
 	return k;
@@ -500,7 +522,7 @@ struct tb_call {
 static __always_inline struct tb_goroutine_key tb_goroutine(struct pt_regs *ctx)
 {
 	struct tb_goroutine_key k = {
-		.pid = bpf_get_current_pid_tgid() >> 32,
+		.pid = tb_pid_tgid() >> 32,
 		.goroutine = GO_GOROUTINE(ctx),
 	};
 	return k;
@@ -550,7 +572,7 @@ static __always_inline void *tb_reserve(__u64 size, const struct tb_span_context
 static __always_inline void tb_fill_header(struct tb_event_header *h, struct pt_regs *ctx, __u32 kind, __u32 size,
 					   const struct tb_call *c)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 pid_tgid = tb_pid_tgid();
 	h->kind = kind;
 	h->size = size;
 	h->pid = pid_tgid >> 32;

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Correlator {
     private final ProcessDirectory processes;
     private final LongAdder detachedDrops = new LongAdder();
+    private final LongAdder otherNamespaceDrops = new LongAdder();
     private final LongAdder unsampled = new LongAdder();
     private final LongAdder adoptionsForgotten = new LongAdder();
     /** Trace ids taken from an application's SDK, by tracebee's trace id; the correlate stage's thread only. */
@@ -46,6 +47,11 @@ public final class Correlator {
         List<CorrelatedEvent> out = new ArrayList<>(events.size());
         for (TracedEvent e : events) {
             EventHeader h = e.header();
+            if (h.pid() == 0) {
+                // a process outside the agent's pid namespace running a traced binary (tb_pid_tgid)
+                otherNamespaceDrops.increment();
+                continue;
+            }
             if (e instanceof ProcessEvent process) {
                 processes.processEvent(process);
                 continue;
@@ -86,6 +92,14 @@ public final class Correlator {
         TraceId(byte[] id) {
             this((long) LONG.get(id, 0), (long) LONG.get(id, 8));
         }
+    }
+
+    /**
+     * Events of processes outside the agent's pid namespace that run a traced binary (another container of the
+     * same image): the agent cannot see them, so it cannot describe or attach them.
+     */
+    public long otherNamespaceDrops() {
+        return otherNamespaceDrops.sum();
     }
 
     /** Events dropped because their process was not (or no longer) attached. */

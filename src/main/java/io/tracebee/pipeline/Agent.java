@@ -144,6 +144,10 @@ public class Agent {
         boolean writesAllowed = !settings.getOrDefault(Knob.TARGET_WRITES).equals("off");
         SharedMaps maps = SharedMaps.create(ringBytes);
         maps.sampler(sampler);
+        if (!maps.pidNamespace().initial()) {
+            LOG.infof("the agent runs in a pid namespace of its own (inode %d): probes report the process ids it "
+                    + "sees; processes outside it are not traced", maps.pidNamespace().ino());
+        }
         String injection = !writesAllowed ? "off (" + Knob.TARGET_WRITES.env() + "=off)"
                 : settings.getSwitch(Knob.HTTP_INJECT) ? HeaderInjection.start(maps).description()
                 : "off (" + Knob.HTTP_INJECT.env() + "=off)";
@@ -323,6 +327,9 @@ public class Agent {
                 .tags("stage", "decode", "reason", "manual_span_unended").register(registry);
         FunctionCounter.builder("tracebee.events.lost", r.correlator(), Correlator::detachedDrops)
                 .tags("stage", "correlate", "reason", "detached").register(registry);
+        FunctionCounter.builder("tracebee.events.lost", r.correlator(), Correlator::otherNamespaceDrops)
+                .description("Events of processes outside the agent's pid namespace that run a traced binary")
+                .tags("stage", "correlate", "reason", "other_pid_namespace").register(registry);
         FunctionCounter.builder("tracebee.events.lost", pipelineFailures, LongAdder::sum)
                 .tags("stage", "pipeline", "reason", "stage_failed").register(registry);
         Map<String, Integer> kinds = new java.util.LinkedHashMap<>();

@@ -46,14 +46,14 @@ public final class ProcessStateJanitor implements AutoCloseable {
         this.maps = maps;
         this.decoder = decoder;
         this.pipeline = pipeline;
-        this.sweepable = seesKernelPids(PROC);
+        this.sweepable = seesProbePids(PROC);
     }
 
     /** Sweeps every {@value #SWEEP_SECONDS} s on a daemon thread until closed; nothing when /proc cannot tell. */
     public synchronized void start() {
         if (!sweepable) {
-            LOG.warn("the agent runs in a nested pid namespace: processes of exe targets that exit are not swept "
-                    + "from the BPF maps (their entries age out of the LRU maps instead)");
+            LOG.warn("/proc belongs to an outer pid namespace than the agent's: processes of exe targets that exit "
+                    + "are not swept from the BPF maps (their entries age out of the LRU maps instead)");
             return;
         }
         if (timer == null) {
@@ -156,10 +156,12 @@ public final class ProcessStateJanitor implements AutoCloseable {
     }
 
     /**
-     * Whether {@code /proc} numbers processes as the kernel's BPF helpers do: not when the agent runs in a nested
-     * pid namespace (its {@code NSpid} lists more than one id), where a live process may have no entry at all.
+     * Whether {@code /proc} numbers processes as the probes do — in the agent's own pid namespace (PidNamespace) —
+     * which holds when it is that namespace's procfs, as in any container; not when it is an outer namespace's
+     * (the agent's {@code NSpid} lists more than one id), where the maps' pids would be looked up in the wrong
+     * numbering.
      */
-    static boolean seesKernelPids(Path proc) {
+    static boolean seesProbePids(Path proc) {
         try {
             return Files.readAllLines(proc.resolve("self/status")).stream()
                     .filter(l -> l.startsWith("NSpid:"))

@@ -53,6 +53,9 @@ public final class SharedMaps implements AutoCloseable {
     public static final String INJECT_TGIDS = "tb_inject_tgids";
     /** HPACK traceparent fields offered for HTTP/2 streams (gRPC), by connection and stream id. */
     public static final String H2_INJECT = "tb_h2_inject";
+    /** The {@code const volatile}s naming the agent's pid namespace when it is not the initial one (PidNamespace). */
+    public static final String PIDNS_DEV = "tb_pidns_dev";
+    public static final String PIDNS_INO = "tb_pidns_ino";
 
     private final BpfObject object;
     private final BpfMap drops;
@@ -63,6 +66,7 @@ public final class SharedMaps implements AutoCloseable {
     private volatile HeaderInjection injection;
     private volatile Sampler sampler = Sampler.DEFAULT;
     private final PerProcessMaps perProcess = new PerProcessMaps();
+    private final PidNamespace pidNamespace = PidNamespace.ofAgent();
 
     private SharedMaps(BpfObject object, long wakeupBytes) {
         this.object = object;
@@ -120,10 +124,19 @@ public final class SharedMaps implements AutoCloseable {
         probeObject.setRodata(WAKEUP_BYTES, wakeupBytes);
         probeObject.setRodata(KERNEL_READS, kernelReads);
         probeObject.setRodata(INJECT_ENABLED, injection != null);
+        if (!pidNamespace.initial()) {
+            probeObject.setRodata(PIDNS_DEV, pidNamespace.dev());
+            probeObject.setRodata(PIDNS_INO, pidNamespace.ino());
+        }
         Sampler s = sampler;
         probeObject.setRodata("tb_sampler", s.root());
         probeObject.setRodata("tb_sampler_parent_based", s.parentBased());
         probeObject.setRodata("tb_sample_bound", s.bound());
+    }
+
+    /** The pid namespace whose ids the probes report (the agent's). */
+    public PidNamespace pidNamespace() {
+        return pidNamespace;
     }
 
     /** The sampler probe objects loaded from now on apply (OTEL_TRACES_SAMPLER). */

@@ -28,6 +28,18 @@ class CorrelatorTest {
     }
 
     @Test
+    void eventsOfProcessesOutsideTheAgentsPidNamespaceAreDroppedAndCounted() {
+        Correlator c = new Correlator((target, pid) -> RESOURCE);
+        byte[] rec = EventBytes.httpServer().target(1).pid(0, 0).ids(id(16, 1), id(8, 7), 1, new byte[8])
+                .method("GET").path("/elsewhere").bytes();
+        List<CorrelatedEvent> out = c.correlate(List.of(new EventDecoder().decodeOne(rec, 0, rec.length),
+                event(1, 1, "/here")));
+        assertThat(out).extracting(e -> e.event().header().pid()).containsExactly(4242);
+        assertThat(c.otherNamespaceDrops()).isEqualTo(1);
+        assertThat(c.detachedDrops()).isZero();
+    }
+
+    @Test
     void aTraceThatAdoptedAnSdkTraceIdPlacesItsLaterSpansThere() {
         Correlator c = new Correlator((target, pid) -> RESOURCE);
         byte[] ours = id(16, 1);

@@ -12,6 +12,11 @@ public final class EventBytes {
             DB_SIZE, REDIS_SIZE, GRPC_SIZE, KAFKA_PRODUCER_SIZE, KAFKA_CONSUMER_SIZE).max().getAsInt())
             .order(ByteOrder.LITTLE_ENDIAN);
 
+    /** A process of the agent's pid namespace (pid 0 is what probes report for one outside it). */
+    private EventBytes() {
+        pid(4242, 4242);
+    }
+
     /**
      * A go-redis call: TB_REDIS_FLAG_* flags, the real argument count, the client's DB and address,
      * and arguments as the probe reads them (String as a Go string, byte[] as []byte, Long as int64).
