@@ -60,9 +60,15 @@ public class TracebeeCommand implements Callable<Integer> {
         for (TargetRequest r : requests) {
             try {
                 TargetView v = agent.targets().attach(r, "command line");
-                LOG.infof("tracing %s (%s), target id %s", v.exe(), v.goVersion(), v.id());
+                if (v.exeGlob() != null) {
+                    LOG.infof("tracing binaries matching %s (%d attached now), target id %s", v.exeGlob(),
+                            v.binaries().size(), v.id());
+                } else {
+                    LOG.infof("tracing %s (%s), target id %s", v.exe(), v.goVersion(), v.id());
+                }
             } catch (ProblemException e) {
-                LOG.errorf("cannot attach %s: %s", r.pid() != null ? "pid " + r.pid() : r.exe(), e.getMessage());
+                LOG.errorf("cannot attach %s: %s", r.pid() != null ? "pid " + r.pid() : r.exe() != null ? r.exe() : r.exeGlob(),
+                        e.getMessage());
                 return 2;
             }
         }
@@ -74,11 +80,14 @@ public class TracebeeCommand implements Callable<Integer> {
     /** The targets to attach at start: those of the flags, or if there are none those of the variables. */
     static List<TargetRequest> targets(Settings settings) {
         boolean flagsOnly = settings.value(Knob.TARGET_PID).source() == Settings.Source.FLAG
-                || settings.value(Knob.TARGET_EXE).source() == Settings.Source.FLAG;
+                || settings.value(Knob.TARGET_EXE).source() == Settings.Source.FLAG
+                || settings.value(Knob.TARGET_EXE_GLOB).source() == Settings.Source.FLAG;
         List<TargetRequest> requests = new ArrayList<>();
         targets(settings, Knob.TARGET_PID, flagsOnly)
                 .forEach(pid -> requests.add(new TargetRequest(Integer.parseInt(pid), null, null)));
         targets(settings, Knob.TARGET_EXE, flagsOnly).forEach(exe -> requests.add(new TargetRequest(null, exe, null)));
+        targets(settings, Knob.TARGET_EXE_GLOB, flagsOnly)
+                .forEach(glob -> requests.add(new TargetRequest(null, null, glob, null)));
         return requests;
     }
 

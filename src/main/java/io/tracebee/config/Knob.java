@@ -19,6 +19,10 @@ public enum Knob {
                     + "commas; target flags replace the variables' targets)", Trait.REPEATABLE),
     TARGET_PID(Group.TARGETS, "OTEL_GO_AUTO_TARGET_PID", ValueType.PIDS, Default.NONE,
             "process to trace (several: repeat the flag or separate with commas)", Trait.REPEATABLE),
+    TARGET_EXE_GLOB(Group.TARGETS, "TRACEBEE_TARGET_EXE_GLOB", ValueType.GLOBS, Default.NONE,
+            "absolute path glob (*, **, ?, [..], {a,b}): every binary matching it that a process runs, now and "
+                    + "later, as /proc/<pid>/exe names it (the path in the process's own container)",
+            Trait.REPEATABLE),
 
     SERVICE_NAME(Group.RESOURCE, "OTEL_SERVICE_NAME", ValueType.TEXT, Default.shown("the executable's name"),
             "service.name of the traced processes"),

@@ -108,7 +108,7 @@ public final class Settings {
     /** A comma-separated knob's elements; empty when unset. */
     public List<String> getList(Knob knob) {
         String v = getOrDefault(knob);
-        return v == null ? List.of() : List.of(v.split(","));
+        return v == null ? List.of() : ValueType.splitList(v);
     }
 
     /**

@@ -19,6 +19,8 @@ public final class ValueType {
     public static final ValueType PATH = new ValueType("PATH", "a path", s -> s);
     public static final ValueType PATHS = list("PATH", "paths", s -> s);
     public static final ValueType PIDS = list("PID", "process ids", ValueType::pid);
+    /** Absolute path globs; a comma inside braces ({@code /srv/{api,web}/server}) belongs to its glob. */
+    public static final ValueType GLOBS = list("GLOB", "absolute path globs", ValueType::glob);
     public static final ValueType SWITCH = new ValueType("on|off", "on or off", ValueType::onOff);
     public static final ValueType BOOLEAN = choice("true", "false");
     public static final ValueType RATIO = new ValueType("RATIO", "a number from 0 to 1", ValueType::ratio);
@@ -97,7 +99,7 @@ public final class ValueType {
         return new ValueType(element + "[," + element + "...]", "a comma-separated list of " + plural, true, List.of(),
                 s -> {
                     List<String> out = new ArrayList<>();
-                    for (String part : s.split(",", -1)) {
+                    for (String part : splitList(s)) {
                         if (part.isBlank()) {
                             throw new IllegalArgumentException();
                         }
@@ -142,6 +144,34 @@ public final class ValueType {
             throw new IllegalArgumentException();
         }
         return v;
+    }
+
+    /** A list value's elements: split at commas, but not at those inside braces (a glob's alternatives). */
+    public static List<String> splitList(String s) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '{') {
+                depth++;
+            } else if (c == '}' && depth > 0) {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(s.substring(from, i));
+                from = i + 1;
+            }
+        }
+        out.add(s.substring(from));
+        return out;
+    }
+
+    private static String glob(String s) {
+        if (!s.startsWith("/")) {
+            throw new IllegalArgumentException();
+        }
+        java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + s);  // PatternSyntaxException: invalid
+        return s;
     }
 
     private static String pid(String s) {

@@ -96,4 +96,19 @@ class TracebeeCommandTest {
         assertThat(TracebeeCommand.targets(parse(Map.of("OTEL_GO_AUTO_TARGET_PID", "5,x"))))
                 .as("an invalid list is reported and ignored").isEmpty();
     }
+
+    @Test
+    void exeGlobsComeFromTheirVariableOrFlagAndKeepTheCommasOfTheirBraces() {
+        Map<String, String> env = Map.of("TRACEBEE_TARGET_EXE_GLOB", "/srv/{api,web}/server,/opt/**/bin/*");
+        assertThat(TracebeeCommand.targets(parse(env))).containsExactly(
+                new TargetRequest(null, null, "/srv/{api,web}/server", null),
+                new TargetRequest(null, null, "/opt/**/bin/*", null));
+        assertThat(TracebeeCommand.targets(parse(env, "--target-exe-glob", "/app/*")))
+                .as("a target flag replaces the variables' targets")
+                .containsExactly(new TargetRequest(null, null, "/app/*", null));
+        assertThat(TracebeeCommand.targets(parse(Map.of("TRACEBEE_TARGET_EXE_GLOB", "relative/*"))))
+                .as("a glob that is not absolute is reported and ignored").isEmpty();
+        assertThat(TracebeeCommand.targets(parse(Map.of("TRACEBEE_TARGET_EXE_GLOB", "/srv/{a,b"))))
+                .as("an invalid glob is reported and ignored").isEmpty();
+    }
 }
