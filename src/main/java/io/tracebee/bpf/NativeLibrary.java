@@ -8,8 +8,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
- * Loads the JNI library the way netty does: first from {@code java.library.path}, else by extracting
- * {@code META-INF/native/libtracebee_<arch>.so} from the classpath into a work directory.
+ * Loads the JNI library. In a native executable (GraalVM/Mandrel) first from the executable's own directory
+ * ({@code libtracebee_<arch>.so} beside {@code tracebee}, as the native image ships it). Then, as netty does, from
+ * {@code java.library.path}, else by extracting {@code META-INF/native/libtracebee_<arch>.so} from the classpath
+ * (the jar, or the resources a native image embeds) into a work directory.
  */
 public final class NativeLibrary {
     /** Directory to extract the library into; defaults to {@code java.io.tmpdir}. */
@@ -66,6 +68,13 @@ public final class NativeLibrary {
 
     private static void loadOnce() {
         String name = libraryName();
+        if (inNativeImage()) {
+            Path beside = besideExecutable(Path.of("/proc/self/exe"), name);
+            if (beside != null && Files.isRegularFile(beside)) {
+                System.load(beside.toString());
+                return;
+            }
+        }
         try {
             System.loadLibrary(name);
             return;
@@ -76,6 +85,21 @@ public final class NativeLibrary {
                 e.addSuppressed(systemPathFailure);
                 throw e;
             }
+        }
+    }
+
+    /** Whether this runs as a native executable rather than on a JVM. */
+    static boolean inNativeImage() {
+        return "runtime".equals(System.getProperty("org.graalvm.nativeimage.imagecode"));
+    }
+
+    /** The library file in the directory of the executable {@code exe} names (a link such as /proc/self/exe). */
+    static Path besideExecutable(Path exe, String name) {
+        try {
+            Path dir = exe.toRealPath().getParent();
+            return dir == null ? null : dir.resolve(System.mapLibraryName(name));
+        } catch (IOException e) {
+            return null;
         }
     }
 
