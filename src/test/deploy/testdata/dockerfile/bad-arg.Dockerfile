@@ -1,0 +1,3 @@
+ARG TAG
+FROM alpine:${TAG}
+FROM busybox:${NOT_DECLARED:-1.36}
