@@ -28,7 +28,7 @@
 #   globalapi-go1.23-oldest      the same with otel v1.25.0, before newSpan (go.oldest.mod)
 #   globalapi-go1.26-stripped    newest, -ldflags='-s -w'
 #   globalapi-go1.26-nodwarf     newest, -ldflags=-w (symbols kept, no DWARF: offsets from the tables)
-#   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug + otlp exporters, the deployment examples' components)
+#   otelcol-tracebee             OpenTelemetry Collector (otlp receiver, file + debug + otlp exporters, the deployment examples' processors)
 #   python-venv                  the interop test's Python service (OpenTelemetry, Flask from PyPI)
 #   kafka/                       Apache Kafka's jars from Maven Central (src/test/peers/fetch-kafka.sh)
 #   MANIFEST                     "name go-version path" per artifact
