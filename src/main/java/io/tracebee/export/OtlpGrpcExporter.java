@@ -275,9 +275,11 @@ public final class OtlpGrpcExporter implements SpanExporter {
             return null;
         }
         for (Any detail : status.getDetailsList()) {
-            if (detail.is(RetryInfo.class)) {
+            // by type URL and parseFrom: Any.is and Any.unpack find the default instance reflectively, which a native
+            // image would need registered
+            if (detail.getTypeUrl().endsWith("/" + RetryInfo.getDescriptor().getFullName())) {
                 try {
-                    com.google.protobuf.Duration d = detail.unpack(RetryInfo.class).getRetryDelay();
+                    com.google.protobuf.Duration d = RetryInfo.parseFrom(detail.getValue()).getRetryDelay();
                     return Duration.ofSeconds(Math.max(0, d.getSeconds()), Math.max(0, d.getNanos()));
                 } catch (InvalidProtocolBufferException e) {
                     return null;
