@@ -77,7 +77,9 @@ class DeploymentFilesTest {
             }
             Knob knob = knobs.get(name);
             assertThat(knob).as(name + " is a variable tracebee reads (Knob)").isNotNull();
-            String value = e.getValue().replaceAll("\\$\\{[A-Z_]+:-([^}]*)}", "$1").replace("$(NODE_NAME)", "node-1");
+            // compose's ${VAR:-default} and ${VAR:?message} (a value the user must give), the DaemonSet's $(VAR)
+            String value = e.getValue().replaceAll("\\$\\{[A-Z_]+:-([^}]*)}", "$1")
+                    .replaceAll("\\$\\{[A-Z_]+:\\?[^}]*}", "given-by-the-user").replace("$(NODE_NAME)", "node-1");
             assertThat(knob.type().normalize(value)).as(name + "=" + value).isPresent();
             checked++;
         }
