@@ -58,10 +58,10 @@ public final class ProcessResources {
         return new Resource(a.build());
     }
 
-    /** A container's id: the last cgroup path segment, bare or as runtimes name their scopes (docker-, cri-containerd-, crio-). */
+    /** A container's id: a cgroup path segment, bare or as runtimes name their scopes (docker-, cri-containerd-, ...). */
     private static final Pattern CONTAINER =
             Pattern.compile("(?:(?:docker|cri-containerd|crio|libpod|containerd)-)?([0-9a-f]{64})(?:\\.scope)?");
-    /** A Kubernetes pod's uid in its cgroup: pod<uid> (cgroupfs) or kubepods-<qos>-pod<uid with underscores>.slice (systemd). */
+    /** A pod's uid in its cgroup: pod<uid> (cgroupfs driver) or kubepods-<qos>-pod<uid_with_underscores>.slice (systemd). */
     private static final Pattern POD =
             Pattern.compile("pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\\.slice)?");
 
