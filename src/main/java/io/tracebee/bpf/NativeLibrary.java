@@ -34,6 +34,18 @@ public final class NativeLibrary {
         if (loaded) {
             return;
         }
+        // Native's static initializer is what loads the library (it calls back here). Started from anywhere else,
+        // the library's JNI_OnLoad would be the first to touch Native (log.c looks up its log callback) and run
+        // that initializer in the middle of the load: it then called natives not yet usable and, on the classpath
+        // path, loaded a second extracted copy to get out of it. So Native is initialised first, always.
+        try {
+            Class.forName(Native.class.getName(), true, NativeLibrary.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // its initializer failed: failure below holds why, or the first of these says it
+            if (failure == null) {
+                failure = e;
+            }
+        }
         synchronized (LOCK) {
             if (loaded) {
                 return;
