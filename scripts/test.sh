@@ -15,4 +15,6 @@ TRACEBEE_FIXTURES="$fixtures" src/test/deploy/check.sh
 # the Quarkus native sources (GraalVM's native-image cannot run here): NativeImageConfigTest checks that the
 # arguments and registrations native-image would get there cover the JNI surface
 ./mvnw -B -ntp -q package -Pnative -Dquarkus.native.sources-only=true -DskipTests
+# the aot-jar layout docker/Dockerfile.jvm builds, for JvmImageIT (which trains and uses its AOT cache on JDK 25)
+./mvnw -B -ntp -q package -DskipTests -Dquarkus.package.jar.type=aot-jar -Dquarkus.package.output-directory=quarkus-app-aot
 exec ./mvnw -B -ntp verify -Pit -Dtracebee.fixtures="$fixtures" "$@"

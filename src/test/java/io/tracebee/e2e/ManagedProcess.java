@@ -33,10 +33,18 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     public static ManagedProcess start(String name, List<String> command, Map<String, String> env) {
+        return start(name, command, env, null);
+    }
+
+    /** The same, run in directory dir (null: this one). */
+    public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path dir) {
         try {
-            Path logs = Path.of("target", "e2e-logs");
+            Path logs = Path.of("target", "e2e-logs").toAbsolutePath();
             Files.createDirectories(logs);
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
             pb.environment().putAll(env);
             Process p = pb.start();
             return new ManagedProcess(name, p, logs.resolve(name + "-" + p.pid() + ".log"));
