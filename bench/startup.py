@@ -4,7 +4,7 @@
 first POST /targets takes (the first attach in a fresh JVM: ELF and DWARF reading, BPF loading, all cold), and its
 memory then, on JDK 17 and JDK 25 (the fast-jar), and on JDK 25 with an AOT cache (JEP 483/514): the `aot` Maven
 profile's build (Quarkus's aot-jar layout, app.aot written by starting the app once at build time, as
-docker/Dockerfile.jvm ships it), and the same layout with a cache trained on a start plus an attach.
+docker/Dockerfile.jvm writes the same kind of cache in its runtime stage), and the same layout with a cache trained on a start plus an attach.
 
 Run as root: bench/startup.py   (REPS=5; OUT=dir; JDK25=path of a JDK 25)
 """
@@ -122,7 +122,8 @@ each JVM run from its app directory as the AOT cache requires.
 
 - **JDK 25 + AOT cache from the build**: `JAVA_HOME=<JDK 25> ./mvnw package -Paot` — Quarkus's aot-jar layout and an
   `app.aot` ({sizes.get('build', '-')}) written while Quarkus starts the app once at build time (Quarkus, CDI, REST, the
-  HTTP server; no BPF, so it works in an unprivileged `docker build`); what `docker/Dockerfile.jvm` ships.
+  HTTP server; no BPF, so it works in an unprivileged `docker build`); `docker/Dockerfile.jvm` writes the same
+  kind of cache in its runtime stage, from the image's own JVM and files.
 - **trained on a start and an attach**: the same layout with a cache ({sizes.get('trained', '-')}) from one
   `-XX:AOTCacheOutput` run of exactly the measured work, attach included.
 
