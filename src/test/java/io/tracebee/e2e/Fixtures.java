@@ -41,4 +41,18 @@ public final class Fixtures {
             throw new IllegalStateException("no free port", e);
         }
     }
+
+    /** Copies the directory tree from into to (created), files and directories alike. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path dest = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(f, dest);
+                }
+            }
+        }
+    }
 }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,9 +48,9 @@ class JvmImageIT {
             throw new AssertionError(why);
         }
         Path opt = image.resolve("opt/tracebee");
-        copyTree(AOT_APP, opt);
+        Fixtures.copyTree(AOT_APP, opt);
         Files.deleteIfExists(opt.resolve("app.aot"));  // the image writes its own, below
-        copyTree(Path.of("target/classes/META-INF/native"), opt.resolve("native"));
+        Fixtures.copyTree(Path.of("target/classes/META-INF/native"), opt.resolve("native"));
         List<String> training = new ArrayList<>(List.of(runtimeStageRun().split("\\s+")));
         assertThat(training.get(0)).isEqualTo("java");
         training.set(0, java.toString());
@@ -129,18 +128,5 @@ class JvmImageIT {
         Matcher m = Pattern.compile("(?m)^ENV\\s+" + name + "=(\\S+)").matcher(Files.readString(Path.of("docker/Dockerfile.jvm")));
         assertThat(m.find()).as("Dockerfile.jvm sets " + name).isTrue();
         return m.group(1);
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path dest = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(f, dest);
-                }
-            }
-        }
     }
 }

@@ -33,16 +33,7 @@ class LeastPrivilegeIT {
         Path app = Fixtures.agentJar().toAbsolutePath().getParent();
         Path copy = readable.resolve("quarkus-app");
         if (!Files.exists(copy)) {
-            try (Stream<Path> files = Files.walk(app)) {
-                for (Path f : files.toList()) {
-                    Path to = copy.resolve(app.relativize(f).toString());
-                    if (Files.isDirectory(f)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(f, to);
-                    }
-                }
-            }
+            Fixtures.copyTree(app, copy);
             for (Path p = copy; p != null && !p.equals(readable.getParent()); p = p.getParent()) {
                 p.toFile().setReadable(true, false);
                 p.toFile().setExecutable(true, false);
