@@ -67,8 +67,7 @@ public class TracebeeCommand implements Callable<Integer> {
                     LOG.infof("tracing %s (%s), target id %s", v.exe(), v.goVersion(), v.id());
                 }
             } catch (ProblemException e) {
-                LOG.errorf("cannot attach %s: %s", r.pid() != null ? "pid " + r.pid() : r.exe() != null ? r.exe() : r.exeGlob(),
-                        e.getMessage());
+                LOG.errorf("cannot attach %s: %s", r.describe(), e.getMessage());
                 return 2;
             }
         }

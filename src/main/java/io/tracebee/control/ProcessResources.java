@@ -89,10 +89,11 @@ public final class ProcessResources {
             return out;
         }
         String[] segments = path.split("/");
-        for (int i = segments.length - 1; i >= 0 && !out.containsKey("container.id"); i--) {
+        for (int i = segments.length - 1; i >= 0; i--) {
             Matcher m = CONTAINER.matcher(segments[i]);
             if (m.matches()) {
                 out.put("container.id", m.group(1));
+                break;
             }
         }
         for (String segment : segments) {

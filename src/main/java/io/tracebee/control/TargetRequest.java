@@ -10,4 +10,9 @@ public record TargetRequest(Integer pid, String exe, String exeGlob, String serv
     public TargetRequest(Integer pid, String exe, String serviceName) {
         this(pid, exe, null, serviceName);
     }
+
+    /** What it asks to trace, for messages: {@code pid 42}, the exe, or the glob. */
+    public String describe() {
+        return pid != null ? "pid " + pid : exe != null ? exe : exeGlob;
+    }
 }

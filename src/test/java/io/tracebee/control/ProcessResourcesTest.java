@@ -41,9 +41,11 @@ class ProcessResourcesTest {
     }
 
     @Test
-    void theResourceCarriesThemAndTheOperatorsAttributesWin() {
-        ProcessResources resources = new ProcessResources(Map.of("deployment.environment.name", "test"));
+    void theOperatorsAttributesWinOverTheCgroups() {
+        ProcessResources resources = new ProcessResources(Map.of("deployment.environment.name", "test",
+                "container.id", "given"));
         var attrs = resources.forProcess((int) ProcessHandle.current().pid(), "/srv/app", null, "go1.26").attributes().asMap();
         assertThat(attrs).containsEntry("service.name", "app").containsEntry("deployment.environment.name", "test");
+        assertThat(attrs).as("OTEL_RESOURCE_ATTRIBUTES over what the cgroup says").containsEntry("container.id", "given");
     }
 }
