@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
@@ -33,10 +32,8 @@ import org.junit.jupiter.api.Test;
  * and Kubernetes' own parsers is src/test/deploy's (scripts/test.sh runs it).
  */
 class DeploymentFilesTest {
-    private static final Path COMPOSE = Path.of("docker/compose.yaml");
     private static final Path DAEMONSET = Path.of("deploy/kubernetes/tracebee-daemonset.yaml");
     private static final Path GATEWAY = Path.of("deploy/kubernetes/collector-gateway.yaml");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @Test
     void theSidecarAndTheDaemonSetGrantExactlyTheCapabilitiesReadmeLists() throws IOException {
@@ -45,7 +42,7 @@ class DeploymentFilesTest {
         Set<String> readme = new TreeSet<>(Arrays.asList(m.group(1).replace("+", "").split(",")));
         assertThat(readme).contains("sys_admin", "bpf", "perfmon");
 
-        JsonNode sidecar = YAML.readTree(COMPOSE.toFile()).path("services").path("tracebee");
+        JsonNode sidecar = DeploymentFiles.composeService("tracebee");
         assertThat(names(sidecar.path("cap_add"))).as("compose cap_add").isEqualTo(readme);
         assertThat(names(sidecar.path("cap_drop"))).containsExactly("all");
 
@@ -62,7 +59,7 @@ class DeploymentFilesTest {
     @Test
     void everyTracebeeVariableTheyComeWithIsOneTracebeeReadsWithAValueItTakes() throws IOException {
         Map<String, String> env = new java.util.LinkedHashMap<>();
-        YAML.readTree(COMPOSE.toFile()).path("services").path("tracebee").path("environment").fields()
+        DeploymentFiles.composeService("tracebee").path("environment").fields()
                 .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         document(DAEMONSET, "ConfigMap").path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         for (JsonNode e : container(document(DAEMONSET, "DaemonSet")).path("env")) {
@@ -127,7 +124,7 @@ class DeploymentFilesTest {
     private static JsonNode document(Path file, String kind) throws IOException {
         List<JsonNode> found = new ArrayList<>();
         try (YAMLParser parser = new YAMLFactory().createParser(file.toFile())) {
-            ObjectReader reader = YAML.readerFor(JsonNode.class);
+            ObjectReader reader = DeploymentFiles.YAML.readerFor(JsonNode.class);
             for (var it = reader.<JsonNode>readValues(parser); it.hasNext(); ) {
                 JsonNode doc = it.next();
                 if (kind.equals(doc.path("kind").asText())) {

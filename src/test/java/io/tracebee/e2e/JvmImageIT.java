@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class JvmImageIT {
     private static final Path AOT_APP = Path.of("target/quarkus-app-aot");
     private static final Path JDK25 = Path.of(System.getProperty("tracebee.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @TempDir
     Path image;
@@ -65,7 +63,7 @@ class JvmImageIT {
         }
         command.add(1, "-XX:AOTMode=on");  // fail, not fall back, when the cache does not fit this JVM and layout
         command.add(2, "-Djava.io.tmpdir=" + image.resolve("no-tmp"));  // nothing to extract the library into
-        JsonNode sidecar = YAML.readTree(Path.of("docker/compose.yaml").toFile()).path("services").path("tracebee");
+        JsonNode sidecar = DeploymentFiles.composeService("tracebee");
         int port = Fixtures.freePort();
         try (GoServer server = GoServer.start("httpserver-go1.26")) {
             Map<String, String> env = new java.util.HashMap<>();

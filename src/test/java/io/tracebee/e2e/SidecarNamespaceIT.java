@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +31,7 @@ class SidecarNamespaceIT {
 
     /** cap_add of the compose file's tracebee service, as setpriv writes capabilities. */
     static String composeCapabilities() throws Exception {
-        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker/compose.yaml").toFile());
-        JsonNode service = compose.path("services").path("tracebee");
+        JsonNode service = DeploymentFiles.composeService("tracebee");
         assertThat(service.path("cap_drop").toString()).as("the sidecar drops every other capability").contains("ALL");
         assertThat(service.path("pid").asText()).isEqualTo("service:bookshop");
         List<String> caps = new ArrayList<>();
