@@ -22,21 +22,14 @@ FIXTURE = "httpserver-go1.26"
 FAST_JAR_DIR = os.path.dirname(tb.JAR)
 
 
-def start(java, app_dir, jvm_args, port, log):
-    """The agent run as the AOT cache wants it: from its directory, -jar quarkus-run.jar, no targets."""
-    env = dict(os.environ, OTEL_TRACES_EXPORTER="none", QUARKUS_HTTP_PORT=str(port))
-    out = open(log, "w")
-    return subprocess.Popen([java, *jvm_args, "-jar", "quarkus-run.jar"], cwd=app_dir, env=env, stdout=out,
-                            stderr=subprocess.STDOUT)
-
-
 def one(java, app_dir, jvm_args, log):
     """Seconds to healthy, seconds of the first attach, RSS KiB one second later, peak RSS KiB."""
     target, _ = tb.start_fixture(FIXTURE)
     port = tb.free_port()
     try:
         t0 = time.monotonic()
-        agent = start(java, app_dir, jvm_args, port, log)
+        # no targets; from its directory, as the AOT cache wants it
+        agent = tb.start_agent(port, java=java, jvm_args=jvm_args, log=log, app_dir=app_dir)
         try:
             tb.wait_health(port, agent)
             healthy = time.monotonic() - t0

@@ -67,21 +67,22 @@ def start_fixture(name, *args, cpu=None):
     return p, port
 
 
-def java_cmd(java="java", jvm_args=()):
-    return [java, *jvm_args, "-jar", JAR]
+def java_cmd(java="java", jvm_args=(), app_dir=None):
+    """The agent's command; with app_dir, run from that directory as `-jar quarkus-run.jar` (an AOT cache wants it)."""
+    return [java, *jvm_args, "-jar", "quarkus-run.jar" if app_dir else JAR]
 
 
-def start_agent(port, *args, java="java", jvm_args=(), env=None, cpu=None, log=None):
+def start_agent(port, *args, java="java", jvm_args=(), env=None, cpu=None, log=None, app_dir=None):
     """Starts the agent jar with its API on port and spans going nowhere unless env says otherwise."""
     e = dict(os.environ)
     e.setdefault("OTEL_TRACES_EXPORTER", "none")
     e["QUARKUS_HTTP_PORT"] = str(port)
     e.update(env or {})
-    cmd = java_cmd(java, jvm_args) + list(args)
+    cmd = java_cmd(java, jvm_args, app_dir) + list(args)
     if cpu is not None:
         cmd = ["taskset", "-c", str(cpu)] + cmd
     out = open(log, "w") if log else subprocess.DEVNULL
-    return subprocess.Popen(cmd, env=e, stdout=out, stderr=subprocess.STDOUT)
+    return subprocess.Popen(cmd, env=e, stdout=out, stderr=subprocess.STDOUT, cwd=app_dir)
 
 
 def wait_health(port, proc=None, timeout=60.0):
